@@ -1,0 +1,142 @@
+package dev.vxlab.agent;
+
+import dev.vxlab.agent.config.AgentConfig;
+import dev.vxlab.agent.config.AgentOptions;
+import dev.vxlab.agent.config.ConfigException;
+import dev.vxlab.agent.config.ConfigLoader;
+import dev.vxlab.agent.health.AgentStatus;
+import dev.vxlab.agent.health.HealthServer;
+import dev.vxlab.agent.iface.SystemInventory;
+import dev.vxlab.agent.lease.etcd.EtcdRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+/** Entry point of vxlabd. Parses the configuration, sets up logging, runs the {@link Agent} until SIGTERM/SIGINT. */
+public final class Vxlabd {
+    static final int EXIT_OK = 0;
+    static final int EXIT_FATAL = 1;
+    static final int EXIT_USAGE = 2;
+
+    private Vxlabd() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv(), System.out, System.err));
+    }
+
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        List<String> argList = Arrays.asList(args);
+        if (argList.contains("-h") || argList.contains("--help") || argList.contains("-help")) {
+            new CommandLine(new AgentOptions()).usage(out);
+            return EXIT_OK;
+        }
+        if (argList.contains("-V") || argList.contains("--version") || argList.contains("-version")) {
+            new CommandLine(new AgentOptions()).printVersionHelp(out);
+            return EXIT_OK;
+        }
+        AgentConfig config;
+        try {
+            config = new ConfigLoader(env, Vxlabd::readIfExists, Vxlabd::hostname).load(argList);
+        } catch (ConfigException e) {
+            err.println("vxlabd: " + e.getMessage());
+            if (e.hint() != null) {
+                err.println("  hint: " + e.hint());
+            }
+            return EXIT_USAGE;
+        }
+        configureLogging(config.verbosity());
+        Logger log = LoggerFactory.getLogger(Vxlabd.class);
+        log.info("vxlabd starting: {}", config.describe());
+
+        AgentStatus status = new AgentStatus(Clock.systemUTC(), Duration.ofSeconds(30));
+        CountDownLatch exited = new CountDownLatch(1);
+        try (EtcdRegistry registry = new EtcdRegistry(new EtcdRegistry.Settings(config.etcdEndpoints(), config.etcdPrefix(),
+                config.etcdTls().caFile(), config.etcdTls().certFile(), config.etcdTls().keyFile(),
+                config.etcdUsername(), config.etcdPassword(), Duration.ofSeconds(5)));
+             HealthServer health = config.healthzPort() > 0 ? new HealthServer(config.healthzIp(), config.healthzPort(), status) : null) {
+            if (health != null) {
+                log.info("Serving /healthz on {}:{}", config.healthzIp(), health.port());
+            }
+            Agent agent = new Agent(config, registry, new SystemInventory(), Clock.systemUTC(), new SecureRandom(), status);
+            Thread hook = new Thread(() -> {
+                agent.stop();
+                try {
+                    exited.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            agent.run();
+            return EXIT_OK;
+        } catch (AgentException e) {
+            log.error("{}", e.getMessage());
+            if (e.hint() != null) {
+                log.error("hint: {}", e.hint());
+            }
+            return EXIT_FATAL;
+        } catch (RuntimeException e) {
+            log.error("vxlabd failed: {}", e.toString(), e);
+            return EXIT_FATAL;
+        } finally {
+            exited.countDown();
+        }
+    }
+
+    /** slf4j-simple, set up before the first logger exists: timestamps, flanneld-like levels, quiet libraries. */
+    static void configureLogging(int verbosity) {
+        setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
+        setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+        setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
+        setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
+        setIfAbsent("org.slf4j.simpleLogger.levelInBrackets", "false");
+        setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        setIfAbsent("org.slf4j.simpleLogger.log.dev.vxlab", verbosity > 0 ? "debug" : "info");
+        setIfAbsent("org.slf4j.simpleLogger.log.io.grpc", "error");
+        setIfAbsent("org.slf4j.simpleLogger.log.io.netty", "error");
+        setIfAbsent("org.slf4j.simpleLogger.log.io.vertx", "error");
+        setIfAbsent("org.slf4j.simpleLogger.log.io.etcd", "error");
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
+    static Optional<String> readIfExists(Path path) {
+        try {
+            return Files.isRegularFile(path) ? Optional.of(Files.readString(path, StandardCharsets.UTF_8)) : Optional.empty();
+        } catch (IOException e) {
+            throw new ConfigException("cannot read " + path + ": " + e.getMessage());
+        }
+    }
+
+    /** The UTS namespace's hostname, without a DNS lookup. */
+    static String hostname() {
+        try {
+            String h = Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.UTF_8).trim();
+            if (!h.isEmpty()) {
+                return h;
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        String env = System.getenv("HOSTNAME");
+        return env != null && !env.isBlank() ? env.trim() : "localhost";
+    }
+}

@@ -1,0 +1,89 @@
+package dev.vxlab.agent.lease;
+
+import dev.vxlab.agent.json.Json;
+import dev.vxlab.agent.json.JsonException;
+import dev.vxlab.agent.net.Ip4;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The value of a lease key, flanneld v0.20's JSON plus vxlab's own "Vxlab" member naming the node that holds
+ * it. flanneld ignores members it does not know, so a vxlab lease is readable by a flanneld peer and a
+ * flanneld lease by vxlabd (its {@link #node()} is then null).
+ *
+ * <pre>{"PublicIP":"10.99.0.2","PublicIPv6":null,"BackendType":"vxlan","BackendData":{"VNI":1,"VtepMAC":"0e:b5:dc:fa:0c:9a"},
+ *  "Vxlab":{"NodeName":"kube1","Interface":"eth1"}}</pre>
+ */
+public record LeaseAttrs(Ip4 publicIp, String publicIpv6, String backendType, Map<String, Object> backendData,
+                         NodeIdentity node) {
+
+    /** Who holds a lease: the node's name and the interface its PublicIP came from. */
+    public record NodeIdentity(String name, String iface) {
+    }
+
+    public static LeaseAttrs vxlan(Ip4 publicIp, int vni, String vtepMac, NodeIdentity node) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("VNI", (long) vni);
+        data.put("VtepMAC", vtepMac);
+        return new LeaseAttrs(publicIp, null, "vxlan", data, node);
+    }
+
+    public static LeaseAttrs hostGw(Ip4 publicIp, NodeIdentity node) {
+        return new LeaseAttrs(publicIp, null, "host-gw", null, node);
+    }
+
+    public String vtepMac() {
+        Object mac = backendData == null ? null : backendData.get("VtepMAC");
+        return mac instanceof String s ? s : null;
+    }
+
+    public Integer vni() {
+        Object vni = backendData == null ? null : backendData.get("VNI");
+        return vni instanceof Long l ? l.intValue() : null;
+    }
+
+    /** Whether this lease was written by {@code nodeName} (a flanneld lease carries no identity). */
+    public boolean heldBy(String nodeName) {
+        return node != null && node.name().equals(nodeName);
+    }
+
+    public String toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("PublicIP", publicIp.toString());
+        m.put("PublicIPv6", publicIpv6);
+        m.put("BackendType", backendType);
+        m.put("BackendData", backendData);
+        if (node != null) {
+            Map<String, Object> n = new LinkedHashMap<>();
+            n.put("NodeName", node.name());
+            if (node.iface() != null) {
+                n.put("Interface", node.iface());
+            }
+            m.put("Vxlab", n);
+        }
+        return Json.write(m);
+    }
+
+    @SuppressWarnings("unchecked")
+    public static LeaseAttrs fromJson(String json) {
+        Map<String, Object> m;
+        try {
+            m = Json.parseObject(json);
+        } catch (JsonException e) {
+            throw new IllegalArgumentException("lease value is not JSON: " + e.getMessage());
+        }
+        Object ip = m.get("PublicIP");
+        if (!(ip instanceof String s) || !Ip4.isValid(s)) {
+            throw new IllegalArgumentException("lease value has no valid PublicIP: " + json);
+        }
+        Object v6 = m.get("PublicIPv6");
+        Object type = m.get("BackendType");
+        Object data = m.get("BackendData");
+        NodeIdentity node = null;
+        if (m.get("Vxlab") instanceof Map<?, ?> vx && vx.get("NodeName") instanceof String name) {
+            node = new NodeIdentity(name, vx.get("Interface") instanceof String i ? i : null);
+        }
+        return new LeaseAttrs(Ip4.parse(s), v6 instanceof String v ? v : null,
+                type instanceof String t ? t : "", data instanceof Map<?, ?> d ? (Map<String, Object>) d : null, node);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.vxlab.agent.net;
+
+/** An IPv4 address held as an unsigned 32-bit value in an int. */
+public record Ip4(int bits) implements Comparable<Ip4> {
+
+    public static Ip4 parse(String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("IPv4 address is missing");
+        }
+        String[] parts = text.trim().split("\\.", -1);
+        if (parts.length != 4) {
+            throw new IllegalArgumentException("not an IPv4 address: \"" + text + "\"");
+        }
+        int bits = 0;
+        for (String part : parts) {
+            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit)) {
+                throw new IllegalArgumentException("not an IPv4 address: \"" + text + "\"");
+            }
+            int octet = Integer.parseInt(part);
+            if (octet > 255) {
+                throw new IllegalArgumentException("not an IPv4 address: \"" + text + "\" (octet " + octet + " > 255)");
+            }
+            bits = (bits << 8) | octet;
+        }
+        return new Ip4(bits);
+    }
+
+    public static boolean isValid(String text) {
+        try {
+            parse(text);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    public static Ip4 of(byte[] octets) {
+        if (octets.length != 4) {
+            throw new IllegalArgumentException("IPv4 address needs 4 octets, got " + octets.length);
+        }
+        return new Ip4(((octets[0] & 0xff) << 24) | ((octets[1] & 0xff) << 16) | ((octets[2] & 0xff) << 8) | (octets[3] & 0xff));
+    }
+
+    public long unsigned() {
+        return Integer.toUnsignedLong(bits);
+    }
+
+    public Ip4 plus(long n) {
+        return new Ip4((int) (unsigned() + n));
+    }
+
+    public boolean isLoopback() {
+        return (bits >>> 24) == 127;
+    }
+
+    public boolean isLinkLocal() {
+        return (bits >>> 16) == 0xa9fe;
+    }
+
+    @Override
+    public int compareTo(Ip4 other) {
+        return Integer.compareUnsigned(bits, other.bits);
+    }
+
+    @Override
+    public String toString() {
+        return ((bits >>> 24) & 0xff) + "." + ((bits >>> 16) & 0xff) + "." + ((bits >>> 8) & 0xff) + "." + (bits & 0xff);
+    }
+}
