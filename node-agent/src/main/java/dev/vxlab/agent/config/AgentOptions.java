@@ -19,13 +19,13 @@ import picocli.CommandLine.Option;
             ""},
         footer = {
             "",
-            "Every flag can also be set as FLANNELD_<FLAG> in the environment (--etcd-endpoints -> FLANNELD_ETCD_ENDPOINTS),",
-            "or in the sysconfig file (FLANNEL_ETCD_ENDPOINTS or FLANNEL_ETCD, FLANNEL_ETCD_PREFIX or FLANNEL_ETCD_KEY,",
-            "FLANNEL_OPTIONS=\"--iface=eth1 ...\"). Precedence: flag > environment > file. Single-dash spellings",
-            "(-iface=eth1) are accepted as flanneld accepts them.",
+            "Every flag can also be set as FLANNELD_<FLAG> in the environment (--etcd-endpoints ->",
+            "FLANNELD_ETCD_ENDPOINTS), or in the sysconfig file (FLANNEL_ETCD_ENDPOINTS or FLANNEL_ETCD,",
+            "FLANNEL_ETCD_PREFIX or FLANNEL_ETCD_KEY, FLANNEL_OPTIONS=\"--iface=eth1 ...\").",
+            "Precedence: flag > environment > file. Single-dash spellings (-iface=eth1) work as in flanneld.",
             "",
-            "Exit codes: 0 stopped by SIGTERM/SIGINT; 1 fatal error (invalid configuration, no usable interface,",
-            "another node holds this public IP, no free subnet); 2 bad command line."})
+            "Exit codes: 0 stopped by SIGTERM/SIGINT; 1 fatal error (no usable interface,",
+            "another node holds this public IP, no free subnet); 2 bad flags, environment or sysconfig file."})
 public class AgentOptions {
 
     @Option(names = "--env-file", paramLabel = "FILE",

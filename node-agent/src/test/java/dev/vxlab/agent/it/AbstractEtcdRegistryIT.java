@@ -1,0 +1,254 @@
+package dev.vxlab.agent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vxlab.agent.lease.DuplicatePublicIpException;
+import dev.vxlab.agent.lease.Lease;
+import dev.vxlab.agent.lease.LeaseAttrs;
+import dev.vxlab.agent.lease.LeaseGoneException;
+import dev.vxlab.agent.lease.LeaseManager;
+import dev.vxlab.agent.lease.NetworkConfig;
+import dev.vxlab.agent.lease.RegistryUnavailableException;
+import dev.vxlab.agent.lease.SubnetKey;
+import dev.vxlab.agent.lease.SubnetRegistry;
+import dev.vxlab.agent.lease.etcd.EtcdRegistry;
+import dev.vxlab.agent.net.Ip4;
+import dev.vxlab.agent.net.Ip4Net;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The lease manager against a real etcd through {@link EtcdRegistry}: flannel's keys and values, renewal,
+ * reuse, re-acquisition, contention, the duplicate-public-IP guard, and an etcd outage. Subclasses provide
+ * the etcd (a process, a container).
+ */
+abstract class AbstractEtcdRegistryIT {
+    static final String PREFIX = "/coreos.com/network";
+    static final String CONFIG = "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\",\"VNI\":1}}";
+    static final Duration TTL = Duration.ofSeconds(30);
+
+    private final List<EtcdRegistry> registries = new ArrayList<>();
+    private Client raw;
+
+    abstract EtcdServer etcd();
+
+    @BeforeEach
+    void clean() throws Exception {
+        raw = Client.builder().endpoints(etcd().endpoint()).build();
+        raw.getKVClient().delete(bytes(PREFIX), DeleteOption.builder().isPrefix(true).build()).get(10, TimeUnit.SECONDS);
+        raw.getKVClient().put(bytes(SubnetKey.config(PREFIX)), bytes(CONFIG)).get(10, TimeUnit.SECONDS);
+    }
+
+    @AfterEach
+    void closeClients() {
+        registries.forEach(EtcdRegistry::close);
+        registries.clear();
+        raw.close();
+    }
+
+    EtcdRegistry registry() {
+        EtcdRegistry r = new EtcdRegistry(new EtcdRegistry.Settings(List.of(etcd().endpoint()), PREFIX, null, null, null,
+                null, null, Duration.ofSeconds(3)));
+        registries.add(r);
+        return r;
+    }
+
+    NetworkConfig config(SubnetRegistry r) {
+        return NetworkConfig.parse(SubnetKey.config(PREFIX), r.networkConfig().orElseThrow());
+    }
+
+    static LeaseManager.Request request(NetworkConfig cfg, String node, String publicIp, Optional<Ip4Net> preferred) {
+        LeaseAttrs attrs = LeaseAttrs.vxlan(Ip4.parse(publicIp), 1, "0e:00:00:00:00:01",
+                new LeaseAttrs.NodeIdentity(node, "eth1"));
+        return new LeaseManager.Request(cfg, attrs, TTL, preferred, "eth1", List.of("eth0 10.0.2.15/24"));
+    }
+
+    String value(Ip4Net subnet) throws Exception {
+        var kvs = raw.getKVClient().get(bytes(SubnetKey.of(PREFIX, subnet))).get(10, TimeUnit.SECONDS).getKvs();
+        return kvs.isEmpty() ? null : kvs.get(0).getValue().toString(StandardCharsets.UTF_8);
+    }
+
+    long keyCount() throws Exception {
+        return raw.getKVClient().get(bytes(SubnetKey.subnetsDir(PREFIX)), GetOption.builder().isPrefix(true).withCountOnly(true).build())
+                .get(10, TimeUnit.SECONDS).getCount();
+    }
+
+    @Test
+    void acquireWritesFlannelKeyAndValueAttachedToAnEtcdLease() throws Exception {
+        EtcdRegistry r = registry();
+        NetworkConfig cfg = config(r);
+        LeaseManager.Held held = new LeaseManager(r, Clock.systemUTC(), new Random(1))
+                .acquire(request(cfg, "kube1", "192.168.56.11", Optional.empty()));
+
+        assertTrue(cfg.inRange(held.subnet()), held.subnet() + " in range");
+        String json = value(held.subnet());
+        assertTrue(json.startsWith("{\"PublicIP\":\"192.168.56.11\",\"PublicIPv6\":null,\"BackendType\":\"vxlan\","
+                + "\"BackendData\":{\"VNI\":1,\"VtepMAC\":\"0e:00:00:00:00:01\"}"), json);
+        assertTrue(json.contains("\"Vxlab\":{\"NodeName\":\"kube1\",\"Interface\":\"eth1\"}"), json);
+        long ttl = raw.getLeaseClient().timeToLive(held.lease().etcdLeaseId(), io.etcd.jetcd.options.LeaseOption.DEFAULT)
+                .get(10, TimeUnit.SECONDS).getTTL();
+        assertTrue(ttl > 20 && ttl <= 30, "etcd lease TTL " + ttl);
+    }
+
+    @Test
+    void renewKeepsTheKeyPastItsTtlAndAnUnrenewedLeaseExpires() throws Exception {
+        EtcdRegistry r = registry();
+        NetworkConfig cfg = config(r);
+        LeaseManager m = new LeaseManager(r, Clock.systemUTC(), new Random(2));
+        LeaseAttrs attrs = request(cfg, "kube1", "192.168.56.11", Optional.empty()).attrs();
+        Duration ttl = Duration.ofSeconds(5);
+        LeaseManager.Held held = m.acquire(new LeaseManager.Request(cfg, attrs, ttl, Optional.empty(), "eth1", List.of()));
+        for (int i = 0; i < 4; i++) {
+            Thread.sleep(2000);
+            held = m.renew(held, ttl);
+        }
+        // 8 s after a 5 s lease was granted, it is alive only because it was renewed
+        assertTrue(value(held.subnet()) != null, "renewed lease still present");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (value(held.subnet()) != null && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+        }
+        assertEquals(null, value(held.subnet()), "unrenewed lease expired");
+        LeaseManager.Held gone = held;
+        assertThrows(LeaseGoneException.class, () -> m.renew(gone, ttl));
+    }
+
+    @Test
+    void restartedNodeReusesItsLeaseByIdentity() throws Exception {
+        EtcdRegistry first = registry();
+        NetworkConfig cfg = config(first);
+        LeaseManager.Held before = new LeaseManager(first, Clock.systemUTC(), new Random(3))
+                .acquire(request(cfg, "kube1", "192.168.56.11", Optional.empty()));
+        first.close();
+        registries.remove(first);
+
+        EtcdRegistry second = registry();
+        LeaseManager.Held after = new LeaseManager(second, Clock.systemUTC(), new Random(4))
+                .acquire(request(cfg, "kube1", "192.168.56.11", Optional.empty()));
+        assertEquals(before.subnet(), after.subnet());
+        assertTrue(after.reused());
+        assertEquals(1, keyCount());
+        // the old etcd lease was replaced and revoked: the key now lives on the new one
+        assertEquals(after.lease().etcdLeaseId(), second.get(after.subnet()).orElseThrow().etcdLeaseId());
+    }
+
+    @Test
+    void deletedKeyIsNoticedAndTheSameSubnetReacquired() throws Exception {
+        EtcdRegistry r = registry();
+        NetworkConfig cfg = config(r);
+        LeaseManager m = new LeaseManager(r, Clock.systemUTC(), new Random(5));
+        LeaseManager.Held held = m.acquire(request(cfg, "kube1", "192.168.56.11", Optional.empty()));
+        raw.getKVClient().delete(bytes(SubnetKey.of(PREFIX, held.subnet()))).get(10, TimeUnit.SECONDS);
+
+        assertThrows(LeaseGoneException.class, () -> m.check(held, "kube1"));
+        LeaseManager.Held again = m.acquire(request(cfg, "kube1", "192.168.56.11", Optional.of(held.subnet())));
+        assertEquals(held.subnet(), again.subnet());
+        m.check(again, "kube1");
+    }
+
+    @Test
+    void sixtyFourConcurrentAcquirersAllGetDistinctSubnets() throws Exception {
+        int agents = 64;
+        List<EtcdRegistry> clients = List.of(registry(), registry(), registry(), registry());
+        NetworkConfig cfg = config(clients.get(0));
+        CountDownLatch go = new CountDownLatch(1);
+        Map<String, Ip4Net> got = new ConcurrentHashMap<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(agents);
+        for (int i = 0; i < agents; i++) {
+            int n = i;
+            pool.submit(() -> {
+                try {
+                    LeaseManager m = new LeaseManager(clients.get(n % clients.size()), Clock.systemUTC(), new Random(100 + n));
+                    go.await();
+                    got.put("node" + n, m.acquire(request(cfg, "node" + n, "192.168.57." + (n + 1), Optional.empty())).subnet());
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            });
+        }
+        go.countDown();
+        pool.shutdown();
+        assertTrue(pool.awaitTermination(120, TimeUnit.SECONDS), "acquirers finished");
+        assertEquals(List.of(), failures);
+        assertEquals(agents, got.size());
+        Set<Ip4Net> distinct = new HashSet<>(got.values());
+        assertEquals(agents, distinct.size(), "distinct subnets");
+        assertEquals(agents, keyCount());
+    }
+
+    @Test
+    void secondNodeWithTheSamePublicIpIsRefusedAndTheFirstLeaseIsUntouched() throws Exception {
+        EtcdRegistry r = registry();
+        NetworkConfig cfg = config(r);
+        LeaseManager.Held first = new LeaseManager(r, Clock.systemUTC(), new Random(6))
+                .acquire(request(cfg, "kube1", "10.0.2.15", Optional.empty()));
+        String before = value(first.subnet());
+
+        DuplicatePublicIpException e = assertThrows(DuplicatePublicIpException.class, () ->
+                new LeaseManager(registry(), Clock.systemUTC(), new Random(7)).acquire(request(cfg, "kube2", "10.0.2.15", Optional.empty())));
+        assertTrue(e.getMessage().contains("kube1") && e.getMessage().contains("kube2") && e.getMessage().contains("10.0.2.15"),
+                e.getMessage());
+        assertEquals(before, value(first.subnet()));
+        assertEquals(1, keyCount());
+    }
+
+    @Test
+    void unreachableEtcdIsReportedAndTheLeaseSurvivesTheOutage() throws Exception {
+        EtcdRegistry r = registry();
+        NetworkConfig cfg = config(r);
+        LeaseManager m = new LeaseManager(r, Clock.systemUTC(), new Random(8));
+        LeaseManager.Held held = m.acquire(request(cfg, "kube1", "192.168.56.11", Optional.empty()));
+        etcd().interrupt();
+        try {
+            assertThrows(RegistryUnavailableException.class, () -> m.check(held, "kube1"));
+        } finally {
+            etcd().resume();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                m.check(held, "kube1");
+                m.renew(held, TTL);
+                break;
+            } catch (RegistryUnavailableException e) {
+                assertFalse(System.nanoTime() > deadline, "etcd did not come back: " + e.getMessage());
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    static ByteSequence bytes(String s) {
+        return ByteSequence.from(s, StandardCharsets.UTF_8);
+    }
+
+    static void closeQuietly(EtcdServer s) {
+        if (s != null) {
+            s.close();
+        }
+    }
+}

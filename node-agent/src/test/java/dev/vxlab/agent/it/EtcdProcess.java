@@ -1,0 +1,149 @@
+package dev.vxlab.agent.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * etcd as a plain process (the Debian etcd-server binary), optionally inside a network namespace the test
+ * owns. Its data directory survives {@link #interrupt()}, so a restart brings back the same keys and leases.
+ */
+final class EtcdProcess implements EtcdServer {
+    private final List<String> prefix;
+    private final String host;
+    private final int clientPort;
+    private final int peerPort;
+    private final Path dataDir;
+    private final Path log;
+    private Process process;
+
+    /** On 127.0.0.1 in the root namespace, on free ports. */
+    static EtcdProcess onLoopback() {
+        return new EtcdProcess(List.of(), "127.0.0.1", freePort(), freePort());
+    }
+
+    /** Inside network namespace {@code netns}, listening on {@code ip}:2379. */
+    static EtcdProcess inNamespace(String netns, String ip) {
+        return new EtcdProcess(List.of("ip", "netns", "exec", netns), ip, 2379, 2380);
+    }
+
+    private EtcdProcess(List<String> prefix, String host, int clientPort, int peerPort) {
+        this.prefix = prefix;
+        this.host = host;
+        this.clientPort = clientPort;
+        this.peerPort = peerPort;
+        try {
+            this.dataDir = Files.createTempDirectory("vxlab-it-etcd-");
+            this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        start();
+    }
+
+    private void start() {
+        List<String> cmd = new ArrayList<>(prefix);
+        String client = "http://" + host + ":" + clientPort;
+        cmd.addAll(List.of("etcd", "--name", "it", "--data-dir", dataDir.resolve("data").toString(),
+                "--listen-client-urls", client, "--advertise-client-urls", client,
+                "--listen-peer-urls", "http://127.0.0.1:" + peerPort,
+                "--initial-advertise-peer-urls", "http://127.0.0.1:" + peerPort,
+                "--initial-cluster", "it=http://127.0.0.1:" + peerPort));
+        try {
+            process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start etcd (apt-get install etcd-server)", e);
+        }
+        if (prefix.isEmpty()) {
+            waitHealthy();
+        } else {
+            waitInNamespace();
+        }
+    }
+
+    private void waitHealthy() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpURLConnection c = (HttpURLConnection) URI.create(endpoint() + "/health").toURL().openConnection();
+                c.setConnectTimeout(500);
+                c.setReadTimeout(500);
+                if (c.getResponseCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            sleep(100);
+        }
+        throw new IllegalStateException("etcd did not become healthy; see " + log);
+    }
+
+    private void waitInNamespace() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            if (Cmd.run(List.of("ip", "netns", "exec", prefix.get(3), "etcdctl", "--endpoints=" + endpoint(),
+                    "--dial-timeout=1s", "endpoint", "health")).ok()) {
+                return;
+            }
+            sleep(100);
+        }
+        throw new IllegalStateException("etcd did not become healthy; see " + log);
+    }
+
+    @Override
+    public URI endpoint() {
+        return URI.create("http://" + host + ":" + clientPort);
+    }
+
+    @Override
+    public void interrupt() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    @Override
+    public void resume() {
+        start();
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        Cmd.run(List.of("rm", "-rf", dataDir.toString(), log.toString()));
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
