@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -75,13 +76,26 @@ public final class Vxlabd {
             Thread hook = new Thread(() -> {
                 agent.stop();
                 try {
-                    exited.await();
+                    exited.await(10, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+                // A JVM ended by a signal exits 143/130; a stop asked for by systemd or Ctrl-C is a clean exit.
+                System.out.flush();
+                System.err.flush();
+                Runtime.getRuntime().halt(EXIT_OK);
             }, "shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            agent.run();
+            try {
+                agent.run();
+            } finally {
+                try {
+                    // Ending on our own (fatal error): keep our exit code. During a signal's shutdown this throws.
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook will exit 0 once this method returns
+                }
+            }
             return EXIT_OK;
         } catch (AgentException e) {
             log.error("{}", e.getMessage());

@@ -85,6 +85,7 @@ public final class ConfigLoader {
     static AgentOptions parseLayer(List<String> tokens, String source) {
         AgentOptions options = new AgentOptions();
         CommandLine cl = new CommandLine(options);
+        cl.setOverwrittenOptionsAllowed(true); // as Go's flag package: the last of a repeated flag wins
         List<String> normalized = tokens.stream().map(ConfigLoader::normalizeDash).toList();
         try {
             cl.parseArgs(normalized.toArray(String[]::new));
@@ -269,6 +270,8 @@ public final class ConfigLoader {
                 }
             } catch (IllegalArgumentException e) {
                 errors.add(at("subnetLeaseRenewMargin", "--subnet-lease-renew-margin") + ": " + e.getMessage());
+            } catch (ArithmeticException e) {
+                errors.add(at("subnetLeaseRenewMargin", "--subnet-lease-renew-margin") + ": " + m + " is too long");
             }
         }
 
