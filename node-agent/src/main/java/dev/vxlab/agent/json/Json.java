@@ -170,11 +170,11 @@ public final class Json {
                     if (pos + 4 > text.length()) {
                         throw error("truncated \\u escape");
                     }
-                    try {
-                        sb.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-                    } catch (NumberFormatException ex) {
+                    String hex = text.substring(pos, pos + 4);
+                    if (!hex.chars().allMatch(h -> Character.digit(h, 16) >= 0 && h < 128)) {
                         throw error("bad \\u escape");
                     }
+                    sb.append((char) Integer.parseInt(hex, 16));
                     pos += 4;
                 }
                 default -> throw error("bad escape '\\" + e + "'");
@@ -186,6 +186,9 @@ public final class Json {
         int start = pos;
         if (peek() == '-') {
             pos++;
+        }
+        if (peek() == '0' && pos + 1 < text.length() && text.charAt(pos + 1) >= '0' && text.charAt(pos + 1) <= '9') {
+            throw error("leading zero in number");
         }
         digits();
         boolean integral = true;
@@ -215,7 +218,7 @@ public final class Json {
 
     private void digits() {
         int start = pos;
-        while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
+        while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
             pos++;
         }
         if (pos == start) {

@@ -13,7 +13,9 @@ public record Ip4(int bits) implements Comparable<Ip4> {
         }
         int bits = 0;
         for (String part : parts) {
-            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit)) {
+            // ASCII digits only, and no leading zero (Go's net.ParseIP rejects "010.1.1.1" too)
+            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(c -> c >= '0' && c <= '9')
+                    || (part.length() > 1 && part.charAt(0) == '0')) {
                 throw new IllegalArgumentException("not an IPv4 address: \"" + text + "\"");
             }
             int octet = Integer.parseInt(part);

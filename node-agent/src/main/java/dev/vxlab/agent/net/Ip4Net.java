@@ -28,7 +28,8 @@ public record Ip4Net(Ip4 ip, int prefixLen) implements Comparable<Ip4Net> {
             throw new IllegalArgumentException("not a CIDR (expected a.b.c.d/len): \"" + cidr + "\"");
         }
         String len = cidr.substring(slash + 1).trim();
-        if (len.isEmpty() || len.length() > 2 || !len.chars().allMatch(Character::isDigit)) {
+        if (len.isEmpty() || len.length() > 2 || !len.chars().allMatch(c -> c >= '0' && c <= '9')
+                || (len.length() > 1 && len.charAt(0) == '0')) {
             throw new IllegalArgumentException("not a CIDR (expected a.b.c.d/len): \"" + cidr + "\"");
         }
         int prefix = Integer.parseInt(len);
