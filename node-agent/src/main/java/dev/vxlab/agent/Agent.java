@@ -1,13 +1,20 @@
 package dev.vxlab.agent;
 
-import dev.vxlab.agent.backend.vxlan.VtepMac;
+import dev.vxlab.agent.backend.DataPlane;
+import dev.vxlab.agent.backend.Planner;
 import dev.vxlab.agent.config.AgentConfig;
 import dev.vxlab.agent.config.GoDuration;
 import dev.vxlab.agent.health.AgentStatus;
+import dev.vxlab.agent.health.Metrics;
 import dev.vxlab.agent.iface.ExternalInterface;
 import dev.vxlab.agent.iface.InterfaceInventory;
 import dev.vxlab.agent.iface.InterfaceSelector;
 import dev.vxlab.agent.iface.NetInterface;
+import dev.vxlab.agent.iptables.IptablesCommand;
+import dev.vxlab.agent.iptables.IptablesException;
+import dev.vxlab.agent.iptables.IptablesManager;
+import dev.vxlab.agent.iptables.IptablesRule;
+import dev.vxlab.agent.iptables.IptablesRules;
 import dev.vxlab.agent.lease.Lease;
 import dev.vxlab.agent.lease.LeaseAttrs;
 import dev.vxlab.agent.lease.LeaseGoneException;
@@ -18,6 +25,7 @@ import dev.vxlab.agent.lease.RegistryUnavailableException;
 import dev.vxlab.agent.lease.SubnetKey;
 import dev.vxlab.agent.lease.SubnetRegistry;
 import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.agent.netlink.Kernel;
 import dev.vxlab.agent.subnetenv.AtomicFiles;
 import dev.vxlab.agent.subnetenv.SubnetEnv;
 import java.io.IOException;
@@ -26,8 +34,13 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -36,10 +49,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * vxlabd's main loop: wait for the network config, choose the external interface, acquire the lease,
- * write subnet.env, then keep the lease: renew it before it runs out, check every few seconds that the key
- * is still ours, re-acquire (the same subnet when possible) when it vanished, and ride out an unreachable
- * etcd with backoff. Only this loop and {@link Vxlabd#main} catch the agent's exceptions.
+ * vxlabd's main loop: wait for the network config, choose the external interface, set up the backend's
+ * device, acquire the lease, program every peer, write subnet.env; then keep all of it: apply lease events
+ * as they arrive, renew the lease before it runs out, every few seconds check that the key is still ours and
+ * resync the kernel (repairing entries deleted by hand, re-creating a deleted device), re-acquire the lease
+ * (the same subnet when possible) when it vanished, and ride out an unreachable etcd with backoff.
+ * All kernel work happens on this one thread; the watch only queues events and wakes it.
+ * Only this loop and {@link Vxlabd#main} catch the agent's exceptions.
  */
 public final class Agent {
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
@@ -52,6 +68,11 @@ public final class Agent {
     private final Clock clock;
     private final LeaseManager leases;
     private final AgentStatus status;
+    private final Kernel kernel;
+    private final IptablesCommand iptables;
+    private final Metrics metrics;
+    private final Queue<Arrived> events = new ConcurrentLinkedQueue<>();
+    private final Map<Ip4Net, Lease> known = new ConcurrentHashMap<>(); // read by the watch thread too
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
@@ -60,8 +81,15 @@ public final class Agent {
     private boolean watchBroken;
     private AutoCloseable watch;
 
-    public Agent(AgentConfig config, SubnetRegistry registry, InterfaceInventory inventory, Clock clock,
-                 RandomGenerator random, AgentStatus status) {
+    /** A watch event and when it arrived (System.nanoTime), for the event-to-kernel latency. */
+    private record Arrived(SubnetRegistry.LeaseEvent event, long nanos) {
+    }
+
+    public Agent(AgentConfig config, SubnetRegistry registry, InterfaceInventory inventory, Kernel kernel,
+                 IptablesCommand iptables, Clock clock, RandomGenerator random, AgentStatus status, Metrics metrics) {
+        this.kernel = kernel;
+        this.iptables = iptables;
+        this.metrics = metrics;
         this.config = config;
         this.registry = registry;
         this.inventory = inventory;
@@ -97,34 +125,50 @@ public final class Agent {
         }
         log.debug("interface chosen by {}", ext.how());
 
+        DataPlane plane = new DataPlane(kernel, net, config.explain());
+        Optional<String> vtepMac = plane.prepare(ext, config.nodeName());
         List<NetInterface> all = inventory.interfaces();
         LeaseAttrs.NodeIdentity me = new LeaseAttrs.NodeIdentity(config.nodeName(), ext.iface().name());
-        LeaseAttrs attrs = net.backend().type().equals("vxlan")
-                ? LeaseAttrs.vxlan(ext.publicIp(), net.backend().vni(), VtepMac.forNode(config.nodeName()), me)
+        LeaseAttrs attrs = plane.vxlan()
+                ? LeaseAttrs.vxlan(ext.publicIp(), net.backend().vni(), vtepMac.orElseThrow(), me)
                 : LeaseAttrs.hostGw(ext.publicIp(), me);
-        Optional<Ip4Net> previous = readPreviousSubnet();
-        LeaseManager.Request request = new LeaseManager.Request(net, attrs, config.subnetLeaseTtl(), previous,
+        LeaseManager.Request request = new LeaseManager.Request(net, attrs, config.subnetLeaseTtl(), readPreviousSubnet(),
                 ext.iface().name(), InterfaceSelector.others(ext.iface(), all));
 
         LeaseManager.Held held = acquire(request);
         if (held == null) {
             return;
         }
-        SubnetEnv env = new SubnetEnv(net.network(), held.subnet(), net.containerMtu(ext.iface().mtu()), config.ipMasq());
-        writeSubnetEnv(env);
+        int mtu = net.containerMtu(ext.iface().mtu());
+        plane.configure(held.subnet(), mtu);
+        List<Ip4Net> extNetworks = ext.iface().addresses().stream().map(Ip4Net::canonical).toList();
+        Planner.Self self = new Planner.Self(held.subnet(), config.nodeName(), ext.iface().name(), extNetworks);
+        metrics.leaseExpiry(held.expires().getEpochSecond());
 
         Backoff backoff = new Backoff();
+        boolean needResync = !resync(plane, self);
+        IptablesManager rules = new IptablesManager(iptables);
+        boolean[] iptablesWarned = {false};
+        ensureIptables(rules, net, self.subnet(), iptablesWarned);
+        // like flanneld, but only once every peer is programmed and the watch runs
+        writeSubnetEnv(new SubnetEnv(net.network(), held.subnet(), mtu, config.ipMasq()));
         Instant nextCheck = clock.instant().plus(CHECK_INTERVAL);
-        startWatch(held);
         while (true) {
             Instant renewAt = held.expires().minus(config.subnetLeaseRenewMargin());
             Instant until = renewAt.isBefore(nextCheck) ? renewAt : nextCheck;
             if (!sleepUntil(until)) {
                 break;
             }
+            applyEvents(plane, self);
+            boolean periodic = !clock.instant().isBefore(nextCheck);
+            boolean lossSuspected = takeCheckRequested();
+            if (!periodic && !lossSuspected && clock.instant().isBefore(renewAt) && !needResync && !watchBroken()) {
+                continue;
+            }
             try {
                 if (!clock.instant().isBefore(renewAt)) {
                     held = leases.renew(held, config.subnetLeaseTtl());
+                    metrics.leaseExpiry(held.expires().getEpochSecond());
                     log.info("Renewed lease {} (expires at {})", held.subnet(), held.expires());
                 } else {
                     leases.check(held, config.nodeName());
@@ -134,8 +178,21 @@ public final class Agent {
                     log.info("etcd is reachable again");
                 }
                 backoff.reset();
-                if (takeWatchBroken()) {
-                    startWatch(held);
+                if (periodic && !plane.deviceHealthy()) {
+                    status.deviceProblem("device " + plane.deviceName() + " is missing; re-creating it");
+                    log.warn("Device {} is missing; re-creating it", plane.deviceName());
+                    plane.prepare(ext, config.nodeName());
+                    plane.configure(held.subnet(), mtu);
+                    needResync = true;
+                }
+                status.deviceProblem(null);
+                if (needResync || takeWatchBroken()) {
+                    needResync = !resync(plane, self);
+                } else if (periodic) {
+                    metrics.kernelChanges(plane.sync(self, known.values(), true));
+                }
+                if (periodic) {
+                    ensureIptables(rules, net, self.subnet(), iptablesWarned);
                 }
                 nextCheck = clock.instant().plus(CHECK_INTERVAL);
             } catch (LeaseGoneException e) {
@@ -149,15 +206,19 @@ public final class Agent {
                     break;
                 }
                 held = again;
+                metrics.leaseExpiry(held.expires().getEpochSecond());
                 if (!held.subnet().equals(old)) {
                     log.warn("Subnet changed from {} to {}: containers on the old subnet must be restarted", old, held.subnet());
+                    plane.configure(held.subnet(), mtu);
+                    self = new Planner.Self(held.subnet(), config.nodeName(), ext.iface().name(), extNetworks);
                 }
-                writeSubnetEnv(new SubnetEnv(net.network(), held.subnet(), env.mtu(), config.ipMasq()));
-                startWatch(held);
+                needResync = !resync(plane, self);
+                writeSubnetEnv(new SubnetEnv(net.network(), held.subnet(), mtu, config.ipMasq()));
                 nextCheck = clock.instant().plus(CHECK_INTERVAL);
             } catch (RegistryUnavailableException e) {
                 Duration wait = backoff.next();
                 status.etcdFailed(e.getMessage());
+                metrics.etcdError();
                 log.warn("etcd unreachable ({}); lease {} expires at {}; retrying in {}", e.getMessage(), held.subnet(),
                         held.expires(), GoDuration.format(wait));
                 nextCheck = clock.instant().plus(wait);
@@ -165,6 +226,94 @@ public final class Agent {
         }
         closeWatch();
         log.info("Exiting; lease {} stays in etcd until it expires at {}", held.subnet(), held.expires());
+    }
+
+    /**
+     * FORWARD accept rules for the overlay network (always, as flanneld's default) and, with --ip-masq,
+     * flannel's masquerade rules — in chains of their own, restored when someone deletes them. A machine
+     * without iptables gets one warning, not a dead agent.
+     */
+    private void ensureIptables(IptablesManager rules, NetworkConfig net, Ip4Net subnet, boolean[] warned) {
+        List<IptablesRule> chains = new ArrayList<>(IptablesRules.forward(net.network()));
+        List<IptablesRule> jumps = new ArrayList<>(List.of(IptablesRules.forwardJump()));
+        if (config.ipMasq()) {
+            chains.addAll(IptablesRules.masquerade(net.network(), subnet, randomFully()));
+            jumps.add(IptablesRules.masqueradeJump());
+        }
+        try {
+            rules.ensure(chains, jumps);
+            warned[0] = false;
+        } catch (IptablesException e) {
+            if (!warned[0]) {
+                log.warn("Cannot set up iptables rules: {} ({})", e.getMessage(), e.hint());
+                warned[0] = true;
+            }
+        }
+    }
+
+    private Boolean randomFully;
+
+    private boolean randomFully() {
+        if (randomFully == null) {
+            try {
+                randomFully = iptables.supportsRandomFully();
+            } catch (IptablesException e) {
+                return false;
+            }
+        }
+        return randomFully;
+    }
+
+    /**
+     * Lists every lease, converges the kernel to them (reading the kernel's entries back), and restarts the
+     * watch from the list's revision + 1 so that no event between the list and the watch is lost.
+     * Returns false when etcd could not be reached (try again later).
+     */
+    private boolean resync(DataPlane plane, Planner.Self self) {
+        closeWatch();
+        events.clear();
+        takeWatchBroken();
+        SubnetRegistry.Snapshot snap;
+        try {
+            snap = registry.leases();
+        } catch (RegistryUnavailableException e) {
+            metrics.etcdError();
+            log.warn("Cannot list leases for a resync ({}); will retry", e.getMessage());
+            return false;
+        }
+        known.clear();
+        snap.leases().forEach(l -> known.put(l.subnet(), l));
+        metrics.kernelChanges(plane.sync(self, known.values(), true));
+        metrics.peers(plane.peerCount());
+        startWatch(snap.revision() + 1, self);
+        return true;
+    }
+
+    /** Folds queued watch events into the known leases and converges the kernel to them. */
+    private void applyEvents(DataPlane plane, Planner.Self self) {
+        List<Arrived> batch = new ArrayList<>();
+        for (Arrived a; (a = events.poll()) != null; ) {
+            batch.add(a);
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        for (Arrived a : batch) {
+            SubnetRegistry.LeaseEvent e = a.event();
+            if (e.removed()) {
+                known.remove(e.subnet());
+            } else {
+                known.put(e.subnet(), e.lease());
+            }
+        }
+        int changes = plane.sync(self, known.values(), false);
+        long now = System.nanoTime();
+        metrics.kernelChanges(changes);
+        metrics.eventsHandled(batch.size());
+        metrics.peers(plane.peerCount());
+        if (changes > 0) {
+            batch.forEach(a -> metrics.eventToKernel(now - a.nanos()));
+        }
     }
 
     private NetworkConfig waitForNetworkConfig() {
@@ -251,25 +400,32 @@ public final class Agent {
                 config.dockerOptsFile());
     }
 
-    // ---- the watch: reacts at once when this node's key is deleted, and warns of a later claim on our public IP ----
+    // ---- the watch: queues lease events for the main loop; reacts at once when this node's key goes ----
 
-    private void startWatch(LeaseManager.Held held) {
-        closeWatch();
+    private void startWatch(long fromRevision, Planner.Self self) {
         try {
-            SubnetRegistry.Snapshot snap = registry.leases();
-            Ip4Net mine = held.subnet();
-            watch = registry.watch(snap.revision() + 1, new SubnetRegistry.LeaseListener() {
+            watch = registry.watch(fromRevision, new SubnetRegistry.LeaseListener() {
                 @Override
-                public void onChange(List<SubnetRegistry.LeaseEvent> events) {
-                    for (SubnetRegistry.LeaseEvent e : events) {
-                        if (e.subnet().equals(mine) && (e.removed() || !e.lease().attrs().heldBy(config.nodeName()))) {
-                            requestCheck();
-                        } else if (!e.removed() && !e.lease().attrs().heldBy(config.nodeName())
-                                && e.lease().attrs().publicIp().equals(held.lease().attrs().publicIp())) {
-                            Lease l = e.lease();
-                            log.warn("Node {} claims public IP {} (subnet {}) that this node already uses; it should refuse to start",
-                                    l.holder(), l.attrs().publicIp(), l.subnet());
+                public void onChange(List<SubnetRegistry.LeaseEvent> changes) {
+                    long now = System.nanoTime();
+                    boolean wakeUp = false;
+                    for (SubnetRegistry.LeaseEvent e : changes) {
+                        events.add(new Arrived(e, now));
+                        if (e.subnet().equals(self.subnet())) {
+                            if (e.removed() || !e.lease().attrs().heldBy(config.nodeName())) {
+                                requestCheck();
+                            }
+                        } else if (!e.removed() && !e.lease().attrs().heldBy(config.nodeName())) {
+                            Lease mine = known.get(self.subnet());
+                            if (mine != null && e.lease().attrs().publicIp().equals(mine.attrs().publicIp())) {
+                                log.warn("Node {} claims public IP {} (subnet {}) that this node already uses; it should refuse to start",
+                                        e.lease().holder(), e.lease().attrs().publicIp(), e.subnet());
+                            }
                         }
+                        wakeUp = true;
+                    }
+                    if (wakeUp) {
+                        wake();
                     }
                 }
 
@@ -279,6 +435,7 @@ public final class Agent {
                     lock.lock();
                     try {
                         watchBroken = true;
+                        wake.signalAll();
                     } finally {
                         lock.unlock();
                     }
@@ -326,18 +483,46 @@ public final class Agent {
         }
     }
 
-    /** Sleeps until {@code until}, a requested check, or stop. Returns false when the agent should stop. */
+    private void wake() {
+        lock.lock();
+        try {
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean takeCheckRequested() {
+        lock.lock();
+        try {
+            boolean b = checkRequested;
+            checkRequested = false;
+            return b;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean watchBroken() {
+        lock.lock();
+        try {
+            return watchBroken;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sleeps until {@code until}, a queued event, a requested check, a broken watch, or stop. False: stop. */
     private boolean sleepUntil(Instant until) {
         lock.lock();
         try {
-            while (!stopRequested && !checkRequested) {
+            while (!stopRequested && !checkRequested && !watchBroken && events.isEmpty()) {
                 long ms = Duration.between(clock.instant(), until).toMillis();
                 if (ms <= 0) {
                     break;
                 }
                 wake.await(ms, TimeUnit.MILLISECONDS);
             }
-            checkRequested = false;
             return !stopRequested;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -27,7 +27,8 @@ public record AgentConfig(
         int healthzPort,
         String nodeName,
         int verbosity,
-        Path envFile) {
+        Path envFile,
+        boolean explain) {
 
     /** TLS files for etcd; all null when etcd is reached over plain HTTP. */
     public record EtcdTls(Path caFile, Path certFile, Path keyFile) {

@@ -104,6 +104,10 @@ public class AgentOptions {
             description = "this node's identity in its lease (default: the hostname)")
     String nodeName;
 
+    @Option(names = "--explain", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "log every kernel change as the equivalent ip/bridge command (default: false)")
+    Boolean explain;
+
     @Option(names = {"-v", "--v"}, paramLabel = "LEVEL",
             description = "log verbosity as flanneld's -v: 0 info, 1+ debug (default: 0)")
     Integer verbosity;

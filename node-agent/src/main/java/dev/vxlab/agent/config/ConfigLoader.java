@@ -297,7 +297,8 @@ public final class ConfigLoader {
         }
         return new AgentConfig(List.copyOf(endpoints), prefix, tls, o.etcdUsername, o.etcdPassword, ifaces,
                 List.copyOf(regexes), canReach, publicIp, subnetFile, dockerOpts, Boolean.TRUE.equals(o.ipMasq), ttl, margin,
-                healthzIp, healthzPort, nodeName, o.verbosity == null ? 0 : o.verbosity, envFile);
+                healthzIp, healthzPort, nodeName, o.verbosity == null ? 0 : o.verbosity, envFile,
+                Boolean.TRUE.equals(o.explain));
     }
 
     private String at(String field, String flag) {

@@ -17,6 +17,7 @@ public final class AgentStatus {
     private volatile Instant lastEtcdOk;
     private volatile Instant etcdFailingSince;
     private volatile String lastEtcdError;
+    private volatile String deviceProblem;
 
     public AgentStatus(Clock clock, Duration etcdGrace) {
         this.clock = clock;
@@ -53,7 +54,16 @@ public final class AgentStatus {
         lastEtcdError = error;
     }
 
+    /** The data plane's device is missing (null: fine). */
+    public void deviceProblem(String problem) {
+        this.deviceProblem = problem;
+    }
+
     public Health health() {
+        String device = deviceProblem;
+        if (device != null) {
+            return new Health(false, device);
+        }
         Instant failing = etcdFailingSince;
         if (failing != null && Duration.between(failing, clock.instant()).compareTo(etcdGrace) > 0) {
             return new Health(false, "etcd unreachable for " + Duration.between(failing, clock.instant()).toSeconds() + "s: " + lastEtcdError);

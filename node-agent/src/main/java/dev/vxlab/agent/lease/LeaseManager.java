@@ -56,9 +56,11 @@ public final class LeaseManager {
     public Held acquire(Request req) {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             SubnetRegistry.Snapshot snap = registry.leases();
-            // A node that already holds its lease only yields to claims older than its own.
+            // A node that already holds its lease only yields to claims older than its own, and only if its lease
+            // already advertises this public IP: switching to an IP another node advertises is a new claim.
             long ownSince = snap.leases().stream()
-                    .filter(l -> l.attrs().heldBy(req.nodeName()) && req.config().inRange(l.subnet()))
+                    .filter(l -> l.attrs().heldBy(req.nodeName()) && req.config().inRange(l.subnet())
+                            && l.attrs().publicIp().equals(req.attrs().publicIp()))
                     .mapToLong(Lease::createRevision).min().orElse(Long.MAX_VALUE);
             refuseDuplicate(req, snap.leases(), ownSince);
             Optional<Held> held = tryOnce(req, snap.leases());

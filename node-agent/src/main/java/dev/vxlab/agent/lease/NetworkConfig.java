@@ -127,6 +127,10 @@ public record NetworkConfig(Ip4Net network, int subnetLen, Ip4 subnetMin, Ip4 su
         if (v instanceof Long l && l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE) {
             return l.intValue();
         }
+        if (v instanceof Long l) {
+            problems.add(label + " " + l + " is out of range");
+            return null;
+        }
         problems.add(label + " must be a whole number, got " + Json.describe(v));
         return null;
     }

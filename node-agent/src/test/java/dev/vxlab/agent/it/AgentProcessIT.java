@@ -101,6 +101,7 @@ class AgentProcessIT {
             assertTrue(value.startsWith("{\"PublicIP\":\"" + NetnsLab.nodeIp(i) + "\",\"PublicIPv6\":null,\"BackendType\":\"vxlan\""), value);
             assertTrue(value.contains("\"NodeName\":\"kube" + i + "\""), "node identity is the hostname: " + value);
 
+            a.awaitLine("Wrote " + a.dir.resolve("subnet.env"), 20);
             String env = Files.readString(a.dir.resolve("subnet.env"));
             String firstHost = subnet.replaceFirst("\\.0/24$", ".1/24");
             assertEquals("FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=" + firstHost + "\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=false\n", env);
@@ -109,6 +110,13 @@ class AgentProcessIT {
         }
         assertEquals(3, subnets.size(), "distinct subnets " + subnets);
         assertEquals(3, leaseKeys().size());
+        for (AgentProcess a : started) {
+            for (String other : subnets) {
+                if (!a.output().contains("Subnet lease acquired: " + other)) {
+                    a.awaitLine("Subnet added: " + other, 20);
+                }
+            }
+        }
     }
 
     @Test

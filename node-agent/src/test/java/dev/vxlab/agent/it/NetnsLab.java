@@ -40,6 +40,7 @@ final class NetnsLab implements AutoCloseable {
                 Cmd.must("ip", "-n", n, "addr", "add", "10.0.2.15/24", "dev", "eth0");
                 Cmd.must("ip", "-n", n, "link", "set", "eth0", "up");
                 Cmd.must("ip", "-n", n, "route", "add", "default", "via", "10.0.2.2", "dev", "eth0");
+                Cmd.must("ip", "netns", "exec", n, "sysctl", "-qw", "net.ipv4.ip_forward=1");
             }
         } catch (RuntimeException e) {
             close();
@@ -67,6 +68,50 @@ final class NetnsLab implements AutoCloseable {
 
     static String nodeIp(int i) {
         return "192.168.56." + (10 + i);
+    }
+
+    String container(int i) {
+        return prefix + "c" + i;
+    }
+
+    /**
+     * A "container" on node i, as Docker started with --bip/--mtu from the node's subnet.env would make it:
+     * bridge docker0 = FLANNEL_SUBNET with FLANNEL_MTU in the node, and namespace {@code <p>c<i>} with eth0 =
+     * the subnet's .2 and a default route via .1. Returns the container's address.
+     */
+    String addContainer(int i, String flannelSubnet, int mtu) {
+        String n = node(i);
+        String c = container(i);
+        String base = flannelSubnet.substring(0, flannelSubnet.lastIndexOf('.'));
+        String len = flannelSubnet.substring(flannelSubnet.indexOf('/') + 1);
+        Cmd.run(List.of("ip", "-n", n, "link", "del", "docker0"));
+        if (created.contains(c)) {
+            Cmd.run(List.of("ip", "netns", "del", c));
+            created.remove(c);
+        }
+        Cmd.must("ip", "-n", n, "link", "add", "docker0", "type", "bridge");
+        Cmd.must("ip", "-n", n, "addr", "add", flannelSubnet, "dev", "docker0");
+        Cmd.must("ip", "-n", n, "link", "set", "docker0", "mtu", String.valueOf(mtu), "up");
+        ns(c);
+        Cmd.must("ip", "link", "add", "eth0", "netns", c, "mtu", String.valueOf(mtu), "type", "veth", "peer", "name", "veth0",
+                "netns", n, "mtu", String.valueOf(mtu));
+        Cmd.must("ip", "-n", n, "link", "set", "veth0", "master", "docker0", "up");
+        Cmd.must("ip", "-n", c, "addr", "add", base + ".2/" + len, "dev", "eth0");
+        Cmd.must("ip", "-n", c, "link", "set", "eth0", "up");
+        Cmd.must("ip", "-n", c, "route", "add", "default", "via", base + ".1");
+        return base + ".2";
+    }
+
+    /** Pings {@code ip} from inside container i (a lab address; nothing leaves the lab). */
+    Cmd.Result ping(int fromContainer, String ip) {
+        return Cmd.run(List.of("ip", "netns", "exec", container(fromContainer), "ping", "-c", "2", "-i", "0.2", "-W", "2", ip));
+    }
+
+    /** A command inside node i's namespace. */
+    Cmd.Result inNode(int i, String... cmd) {
+        List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", node(i)));
+        all.addAll(List.of(cmd));
+        return Cmd.run(all);
     }
 
     /** etcdctl (v3 API) run inside the switch namespace against the lab's etcd. */

@@ -171,7 +171,12 @@ public final class EtcdRegistry implements SubnetRegistry, AutoCloseable {
                 // already gone; delete the key below in case it was not attached
             }
         }
-        await(client.getKVClient().delete(bytes(SubnetKey.of(prefix, lease.subnet()))), "delete lease " + lease.subnet());
+        // only the version that was read: never a lease someone else claimed since
+        ByteSequence key = bytes(SubnetKey.of(prefix, lease.subnet()));
+        await(client.getKVClient().txn()
+                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(lease.modRevision())))
+                .Then(Op.delete(key, io.etcd.jetcd.options.DeleteOption.DEFAULT))
+                .commit(), "delete lease " + lease.subnet());
     }
 
     @Override

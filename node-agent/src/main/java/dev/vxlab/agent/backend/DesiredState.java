@@ -1,0 +1,11 @@
+package dev.vxlab.agent.backend;
+
+import dev.vxlab.agent.netlink.FdbEntry;
+import dev.vxlab.agent.netlink.Neighbor;
+import dev.vxlab.agent.netlink.Route;
+import java.util.Set;
+
+/** The neighbour, FDB and route entries the node should have for its peers; also what the kernel has (read back). */
+public record DesiredState(Set<Neighbor> neighbors, Set<FdbEntry> fdb, Set<Route> routes) {
+    public static final DesiredState EMPTY = new DesiredState(Set.of(), Set.of(), Set.of());
+}

@@ -1,0 +1,67 @@
+package dev.vxlab.agent.backend;
+
+import dev.vxlab.agent.lease.Lease;
+import dev.vxlab.agent.lease.NetworkConfig;
+import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.agent.netlink.FdbEntry;
+import dev.vxlab.agent.netlink.Neighbor;
+import dev.vxlab.agent.netlink.Route;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Computes, from the leases in etcd, the kernel entries this node needs — flannel's rules as a pure function:
+ * <ul>
+ *   <li>vxlan: per remote vxlan lease, neighbour {@code <subnet>.0 lladdr <VtepMAC> dev flannel.<VNI>}, FDB
+ *       {@code <VtepMAC> dst <PublicIP>}, route {@code <subnet> via <subnet>.0 dev flannel.<VNI> onlink};</li>
+ *   <li>vxlan with DirectRouting, for a peer whose PublicIP is on one of the external interface's connected
+ *       networks: route {@code <subnet> via <PublicIP> dev <ext>} and nothing else;</li>
+ *   <li>host-gw: per remote host-gw lease, route {@code <subnet> via <PublicIP> dev <ext>}.</li>
+ * </ul>
+ * This node's own lease (by subnet or by node name) is skipped, as are leases of another backend type and
+ * vxlan leases without a VtepMAC.
+ */
+public final class Planner {
+    private Planner() {
+    }
+
+    /** Where this node stands: its subnet, its name, its external interface and that interface's networks. */
+    public record Self(Ip4Net subnet, String nodeName, String extDev, List<Ip4Net> extNetworks) {
+    }
+
+    public static String vxlanDevice(int vni) {
+        return "flannel." + vni;
+    }
+
+    public static DesiredState plan(NetworkConfig cfg, Self self, Collection<Lease> leases) {
+        Set<Neighbor> neighbors = new HashSet<>();
+        Set<FdbEntry> fdb = new HashSet<>();
+        Set<Route> routes = new HashSet<>();
+        String type = cfg.backend().type();
+        String dev = vxlanDevice(cfg.backend().vni());
+        for (Lease l : leases) {
+            if (l.subnet().equals(self.subnet()) || l.attrs().heldBy(self.nodeName()) || !type.equals(l.attrs().backendType())) {
+                continue;
+            }
+            if (type.equals("host-gw")) {
+                routes.add(new Route(l.subnet(), l.attrs().publicIp(), self.extDev(), false));
+                continue;
+            }
+            if (cfg.backend().directRouting() && self.extNetworks().stream().anyMatch(n -> n.contains(l.attrs().publicIp()))) {
+                routes.add(new Route(l.subnet(), l.attrs().publicIp(), self.extDev(), false));
+                continue;
+            }
+            String mac = l.attrs().vtepMac();
+            if (mac == null) {
+                continue;
+            }
+            mac = mac.toLowerCase();
+            neighbors.add(new Neighbor(l.subnet().network(), mac, dev));
+            fdb.add(new FdbEntry(mac, l.attrs().publicIp(), dev));
+            routes.add(new Route(l.subnet(), l.subnet().network(), dev, true));
+        }
+        return new DesiredState(Set.copyOf(neighbors), Set.copyOf(fdb), Set.copyOf(routes));
+    }
+}

@@ -1,0 +1,90 @@
+package dev.vxlab.agent.backend;
+
+import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.agent.netlink.Change;
+import dev.vxlab.agent.netlink.FdbEntry;
+import dev.vxlab.agent.netlink.Neighbor;
+import dev.vxlab.agent.netlink.Route;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The difference between desired and actual entries, as an ordered list of changes: removals first (routes,
+ * neighbours, FDB entries that no lease asks for any more, including an FDB entry left by a peer's old MAC or
+ * address), then additions and updates (neighbour, FDB, route — flannel's order, so a route never points at a
+ * VTEP the kernel cannot resolve). Entries already right produce nothing: a restart changes nothing.
+ * Only entries the agent owns are compared: those on the VXLAN device, and gateway routes into the overlay
+ * network on the external interface.
+ */
+public final class Reconciler {
+    private Reconciler() {
+    }
+
+    /** Which actual entries belong to the agent (and may be removed). */
+    public record Scope(String vxlanDev, String extDev, Ip4Net network) {
+        boolean owns(Route r) {
+            return r.dev() != null && (r.dev().equals(vxlanDev) || (r.dev().equals(extDev) && network.contains(r.dst())));
+        }
+    }
+
+    public static List<Change> diff(DesiredState desired, DesiredState actual, Scope scope) {
+        List<Change> removals = new ArrayList<>();
+        List<Change> additions = new ArrayList<>();
+
+        Map<Ip4Net, Route> routesByDst = new HashMap<>();
+        actual.routes().stream().filter(scope::owns).forEach(r -> routesByDst.put(r.dst(), r));
+        Map<Ip4Net, Route> wantRoutes = new HashMap<>();
+        desired.routes().forEach(r -> wantRoutes.put(r.dst(), r));
+        for (Route r : sorted(routesByDst.values(), Comparator.comparing(Route::dst))) {
+            if (!wantRoutes.containsKey(r.dst())) {
+                removals.add(new Change.DeleteRoute(r));
+            }
+        }
+
+        Map<String, Neighbor> neighByKey = new HashMap<>();
+        actual.neighbors().stream().filter(n -> n.dev().equals(scope.vxlanDev())).forEach(n -> neighByKey.put(n.ip().toString(), n));
+        Map<String, Neighbor> wantNeigh = new HashMap<>();
+        desired.neighbors().forEach(n -> wantNeigh.put(n.ip().toString(), n));
+        for (Neighbor n : sorted(neighByKey.values(), Comparator.comparing(Neighbor::ip))) {
+            if (!wantNeigh.containsKey(n.ip().toString())) {
+                removals.add(new Change.DeleteNeighbor(n));
+            }
+        }
+
+        List<FdbEntry> actualFdb = actual.fdb().stream().filter(f -> f.dev().equals(scope.vxlanDev())).toList();
+        for (FdbEntry f : sorted(actualFdb, Comparator.comparing(FdbEntry::mac).thenComparing(FdbEntry::dst))) {
+            if (!desired.fdb().contains(f)) {
+                removals.add(new Change.DeleteFdb(f));
+            }
+        }
+
+        for (Neighbor n : sorted(desired.neighbors(), Comparator.comparing(Neighbor::ip))) {
+            Neighbor have = neighByKey.get(n.ip().toString());
+            if (have == null || !have.mac().equalsIgnoreCase(n.mac())) {
+                additions.add(new Change.ReplaceNeighbor(n));
+            }
+        }
+        for (FdbEntry f : sorted(desired.fdb(), Comparator.comparing(FdbEntry::mac))) {
+            if (!actualFdb.contains(f)) {
+                additions.add(new Change.ReplaceFdb(f));
+            }
+        }
+        for (Route r : sorted(desired.routes(), Comparator.comparing(Route::dst))) {
+            if (!r.equals(routesByDst.get(r.dst()))) {
+                additions.add(new Change.ReplaceRoute(r));
+            }
+        }
+        List<Change> all = new ArrayList<>(removals);
+        all.addAll(additions);
+        return all;
+    }
+
+    private static <T> List<T> sorted(java.util.Collection<T> items, Comparator<T> order) {
+        List<T> list = new ArrayList<>(items);
+        list.sort(order);
+        return list;
+    }
+}

@@ -1,0 +1,215 @@
+package dev.vxlab.agent.netlink;
+
+import dev.vxlab.agent.json.Json;
+import dev.vxlab.agent.net.Ip4;
+import dev.vxlab.agent.net.Ip4Net;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@link Kernel} through iproute2: reads with {@code ip -j} / {@code bridge -j}, writes with
+ * {@code ip -force -batch -} / {@code bridge -force -batch -} so that a whole set of changes costs one
+ * process, and a failing line does not stop the others ("Command failed -:N" names it).
+ */
+public final class IpRoute2Kernel implements Kernel {
+    private static final Pattern FAILED = Pattern.compile("Command failed -:(\\d+)");
+
+    @Override
+    public Optional<VxlanLink> vxlanLink(String name) {
+        Result r = run(List.of("ip", "-d", "-j", "link", "show", "dev", name), null);
+        if (r.code != 0) {
+            return Optional.empty();
+        }
+        Result a = run(List.of("ip", "-j", "-4", "addr", "show", "dev", name), null);
+        return parseVxlan(r.out, a.code == 0 ? a.out : "[]");
+    }
+
+    @Override
+    public boolean linkExists(String name) {
+        return run(List.of("ip", "link", "show", "dev", name), null).code == 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Optional<VxlanLink> parseVxlan(String linkJson, String addrJson) {
+        List<Object> links = (List<Object>) Json.parse(linkJson);
+        if (links.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, Object> l = (Map<String, Object>) links.get(0);
+        Map<String, Object> info = (Map<String, Object>) l.getOrDefault("linkinfo", Map.of());
+        if (!"vxlan".equals(info.get("info_kind"))) {
+            // same name, another kind of device: report it as incompatible (vni -1)
+            return Optional.of(new VxlanLink((String) l.get("ifname"), -1, null, null, 0, false, (String) l.get("address"),
+                    num(l.get("mtu")), flags(l).contains("UP"), List.of()));
+        }
+        Map<String, Object> d = (Map<String, Object>) info.getOrDefault("info_data", Map.of());
+        List<Ip4Net> addrs = new ArrayList<>();
+        for (Object o : (List<Object>) Json.parse(addrJson)) {
+            for (Object ai : (List<Object>) ((Map<String, Object>) o).getOrDefault("addr_info", List.of())) {
+                Map<String, Object> m = (Map<String, Object>) ai;
+                if ("inet".equals(m.get("family"))) {
+                    addrs.add(new Ip4Net(Ip4.parse((String) m.get("local")), num(m.get("prefixlen"))));
+                }
+            }
+        }
+        return Optional.of(new VxlanLink((String) l.get("ifname"), num(d.get("id")), (String) d.get("link"),
+                d.get("local") instanceof String s ? Ip4.parse(s) : null, num(d.get("port")), Boolean.TRUE.equals(d.get("learning")),
+                (String) l.get("address"), num(l.get("mtu")), flags(l).contains("UP"), List.copyOf(addrs)));
+    }
+
+    @Override
+    public List<Neighbor> neighbors(String dev) {
+        return parseNeighbors(read(List.of("ip", "-j", "-4", "neigh", "show", "dev", dev)), dev);
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Neighbor> parseNeighbors(String json, String dev) {
+        List<Neighbor> out = new ArrayList<>();
+        for (Object o : (List<Object>) Json.parse(json)) {
+            Map<String, Object> m = (Map<String, Object>) o;
+            Object state = m.get("state");
+            boolean permanent = state instanceof List<?> s && s.contains("PERMANENT");
+            if (permanent && m.get("lladdr") instanceof String mac && m.get("dst") instanceof String dst && Ip4.isValid(dst)) {
+                out.add(new Neighbor(Ip4.parse(dst), mac, dev));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<FdbEntry> fdb(String dev) {
+        return parseFdb(read(List.of("bridge", "-j", "fdb", "show", "dev", dev)), dev);
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<FdbEntry> parseFdb(String json, String dev) {
+        List<FdbEntry> out = new ArrayList<>();
+        for (Object o : (List<Object>) Json.parse(json)) {
+            Map<String, Object> m = (Map<String, Object>) o;
+            if (m.get("mac") instanceof String mac && m.get("dst") instanceof String dst && Ip4.isValid(dst)
+                    && "permanent".equals(m.get("state"))) {
+                out.add(new FdbEntry(mac, Ip4.parse(dst), dev));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<Route> gatewayRoutes() {
+        return parseRoutes(read(List.of("ip", "-j", "-4", "route", "show", "table", "main")));
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Route> parseRoutes(String json) {
+        List<Route> out = new ArrayList<>();
+        for (Object o : (List<Object>) Json.parse(json)) {
+            Map<String, Object> m = (Map<String, Object>) o;
+            Object dst = m.get("dst");
+            if (m.get("gateway") instanceof String gw && dst instanceof String d && !d.equals("default") && Ip4.isValid(gw)) {
+                Ip4Net net = d.contains("/") ? Ip4Net.parseLoose(d) : new Ip4Net(Ip4.parse(d), 32);
+                boolean onlink = m.get("flags") instanceof List<?> f && f.contains("onlink");
+                out.add(new Route(net, Ip4.parse(gw), (String) m.get("dev"), onlink));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<Failure> apply(List<Change> changes) {
+        List<Failure> failures = new ArrayList<>();
+        int i = 0;
+        while (i < changes.size()) {
+            String tool = changes.get(i).tool();
+            int j = i;
+            StringBuilder batch = new StringBuilder();
+            while (j < changes.size() && changes.get(j).tool().equals(tool)) {
+                batch.append(changes.get(j).args()).append('\n');
+                j++;
+            }
+            List<Change> group = changes.subList(i, j);
+            Result r = run(List.of(tool, "-force", "-batch", "-"), batch.toString());
+            if (r.code != 0) {
+                failures.addAll(failuresOf(group, r.out));
+            }
+            i = j;
+        }
+        return failures;
+    }
+
+    /** Maps "Command failed -:N" lines of a batch's output to the changes, with the error line before each. */
+    static List<Failure> failuresOf(List<Change> group, String output) {
+        List<Failure> failures = new ArrayList<>();
+        String[] lines = output.split("\n");
+        for (int k = 0; k < lines.length; k++) {
+            Matcher m = FAILED.matcher(lines[k]);
+            if (m.find()) {
+                int n = Integer.parseInt(m.group(1));
+                String why = k > 0 ? lines[k - 1].trim() : "failed";
+                if (n >= 1 && n <= group.size()) {
+                    failures.add(new Failure(group.get(n - 1), why));
+                }
+            }
+        }
+        if (failures.isEmpty()) {
+            failures.add(new Failure(group.get(0), output.isBlank() ? "batch failed" : output.trim()));
+        }
+        return failures;
+    }
+
+    private String read(List<String> cmd) {
+        Result r = run(cmd, null);
+        if (r.code != 0) {
+            throw new KernelException(String.join(" ", cmd) + " failed: " + r.out.trim(), "is iproute2 installed and are we root?");
+        }
+        return r.out.isBlank() ? "[]" : r.out;
+    }
+
+    private record Result(int code, String out) {
+    }
+
+    private static Result run(List<String> cmd, String stdin) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return p.getInputStream().readAllBytes();
+                } catch (IOException e) {
+                    return new byte[0];
+                }
+            });
+            try (OutputStream in = p.getOutputStream()) {
+                if (stdin != null) {
+                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new KernelException(String.join(" ", cmd) + " did not finish within 30s", null);
+            }
+            return new Result(p.exitValue(), new String(out.join(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new KernelException("cannot run " + cmd.get(0) + ": " + e.getMessage(), "install iproute2 (apt-get install iproute2)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KernelException("interrupted while running " + cmd.get(0), null, e);
+        }
+    }
+
+    private static int num(Object o) {
+        return o instanceof Long l ? l.intValue() : 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> flags(Map<String, Object> l) {
+        return l.get("flags") instanceof List<?> f ? (List<Object>) f : List.of();
+    }
+}

@@ -1,0 +1,80 @@
+# shellcheck shell=bash
+# A sealed, Vagrant-shaped lab in network namespaces, for the quickstart and the benchmarks (the Java tests
+# have the same shape in NetnsLab). Everything is named "<prefix>..." and nothing is created in the root
+# namespace: <prefix>sw holds the host-only switch (bridge br0, 192.168.56.1/24, etcd listens there),
+# <prefix>stub is where every node's NAT eth0 leads (nowhere), <prefix>n<i> is node i with
+# eth0 = 10.0.2.15/24 + default route (as every Vagrant VM) and eth1 = 192.168.56.(10+i)/24.
+
+lab_create() { # prefix nodes
+  local p=$1 n=$2 i
+  ip netns add "${p}sw"; ip -n "${p}sw" link set lo up
+  ip netns add "${p}stub"; ip -n "${p}stub" link set lo up
+  ip -n "${p}sw" link add br0 type bridge
+  ip -n "${p}sw" addr add 192.168.56.1/24 dev br0
+  ip -n "${p}sw" link set br0 up
+  for i in $(seq 1 "$n"); do lab_add_node "$p" "$i"; done
+}
+
+lab_add_node() { # prefix i
+  local p=$1 i=$2 ns="${1}n${2}"
+  ip netns add "$ns"; ip -n "$ns" link set lo up
+  ip link add eth1 netns "$ns" type veth peer name "p$i" netns "${p}sw"
+  ip -n "${p}sw" link set "p$i" master br0 up
+  ip -n "$ns" addr add "192.168.56.$((10 + i))/24" dev eth1
+  ip -n "$ns" link set eth1 up
+  ip link add eth0 netns "$ns" type veth peer name "s$i" netns "${p}stub"
+  ip -n "${p}stub" link set "s$i" up
+  ip -n "$ns" addr add 10.0.2.15/24 dev eth0
+  ip -n "$ns" link set eth0 up
+  ip -n "$ns" route add default via 10.0.2.2 dev eth0
+  ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1
+}
+
+# A "container" on node i: docker0 bridge addressed from the node's subnet.env, a namespace <prefix>c<i>
+# with eth0 = the subnet's .2, as Docker with --bip/--mtu would make it.
+lab_add_container() { # prefix i subnet.env
+  local p=$1 i=$2 env=$3 ns="${1}n${2}" c="${1}c${2}"
+  # shellcheck disable=SC1090
+  local FLANNEL_SUBNET FLANNEL_MTU; eval "$(grep -E '^FLANNEL_(SUBNET|MTU)=' "$env")"
+  local base=${FLANNEL_SUBNET%.*} len=${FLANNEL_SUBNET#*/}
+  ip -n "$ns" link add docker0 type bridge
+  ip -n "$ns" addr add "$FLANNEL_SUBNET" dev docker0
+  ip -n "$ns" link set docker0 mtu "$FLANNEL_MTU" up
+  ip netns add "$c"; ip -n "$c" link set lo up
+  ip link add eth0 netns "$c" mtu "$FLANNEL_MTU" type veth peer name veth0 netns "$ns" mtu "$FLANNEL_MTU"
+  ip -n "$ns" link set veth0 master docker0 up
+  ip -n "$c" addr add "$base.2/$len" dev eth0
+  ip -n "$c" link set eth0 up
+  ip -n "$c" route add default via "$base.1"
+  echo "$base.2"
+}
+
+lab_destroy() { # prefix
+  local p=$1 ns
+  for ns in $(ip netns list | awk '{print $1}' | grep -E "^${p}(sw|stub|n[0-9]+|c[0-9]+)$"); do
+    ip netns del "$ns"
+  done
+}
+
+# etcd inside the switch namespace, data under $2; prints its PID
+lab_etcd_start() { # prefix datadir
+  local p=$1 d=$2
+  ip netns exec "${p}sw" etcd --data-dir "$d" --listen-client-urls http://192.168.56.1:2379 \
+      --advertise-client-urls http://192.168.56.1:2379 --listen-peer-urls http://127.0.0.1:2380 >"$d.log" 2>&1 &
+  echo $!
+}
+
+lab_etcdctl() { # prefix args...
+  local p=$1; shift
+  ip netns exec "${p}sw" env ETCDCTL_API=3 etcdctl --endpoints=http://192.168.56.1:2379 "$@"
+}
+
+# vxlabd on node i, with hostname kube<i>, log and state under $3; prints its PID
+lab_agent_start() { # prefix i dir args...
+  local p=$1 i=$2 dir=$3; shift 3
+  mkdir -p "$dir"
+  ip netns exec "${p}n${i}" unshare --uts -- sh -c 'hostname "$0" && exec "$@"' "kube$i" \
+      "$VXLAB_ROOT/node-agent/bin/vxlabd" --etcd-endpoints=http://192.168.56.1:2379 --subnet-file="$dir/subnet.env" "$@" \
+      >"$dir/vxlabd.log" 2>&1 &
+  echo $!
+}
