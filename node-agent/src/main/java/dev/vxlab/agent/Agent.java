@@ -42,6 +42,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
@@ -76,9 +77,9 @@ public final class Agent {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
-    private boolean stopRequested;
-    private boolean checkRequested;
-    private boolean watchBroken;
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
+    private final AtomicBoolean checkRequested = new AtomicBoolean();
+    private final AtomicBoolean watchBroken = new AtomicBoolean();
     private AutoCloseable watch;
 
     /** A watch event and when it arrived (System.nanoTime), for the event-to-kernel latency. */
@@ -100,13 +101,8 @@ public final class Agent {
 
     /** Asks the loop to end (SIGTERM/SIGINT). The lease, subnet.env and everything else stay in place. */
     public void stop() {
-        lock.lock();
-        try {
-            stopRequested = true;
-            wake.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        stopRequested.set(true);
+        wake();
     }
 
     /** Runs until {@link #stop()}; fatal problems (no interface, duplicate public IP, no free subnet) are thrown. */
@@ -161,8 +157,8 @@ public final class Agent {
             }
             applyEvents(plane, self);
             boolean periodic = !clock.instant().isBefore(nextCheck);
-            boolean lossSuspected = takeCheckRequested();
-            if (!periodic && !lossSuspected && clock.instant().isBefore(renewAt) && !needResync && !watchBroken()) {
+            boolean lossSuspected = checkRequested.getAndSet(false);
+            if (!periodic && !lossSuspected && clock.instant().isBefore(renewAt) && !needResync && !watchBroken.get()) {
                 continue;
             }
             try {
@@ -186,7 +182,7 @@ public final class Agent {
                     needResync = true;
                 }
                 status.deviceProblem(null);
-                if (needResync || takeWatchBroken()) {
+                if (needResync || watchBroken.getAndSet(false)) {
                     needResync = !resync(plane, self);
                 } else if (periodic) {
                     metrics.kernelChanges(plane.sync(self, known.values(), true));
@@ -272,7 +268,7 @@ public final class Agent {
     private boolean resync(DataPlane plane, Planner.Self self) {
         closeWatch();
         events.clear();
-        takeWatchBroken();
+        watchBroken.set(false);
         SubnetRegistry.Snapshot snap;
         try {
             snap = registry.leases();
@@ -432,22 +428,12 @@ public final class Agent {
                 @Override
                 public void onError(Throwable cause) {
                     log.debug("lease watch ended: {}", cause.toString());
-                    lock.lock();
-                    try {
-                        watchBroken = true;
-                        wake.signalAll();
-                    } finally {
-                        lock.unlock();
-                    }
+                    watchBroken.set(true);
+                    wake();
                 }
             });
         } catch (RegistryUnavailableException e) {
-            lock.lock();
-            try {
-                watchBroken = true;
-            } finally {
-                lock.unlock();
-            }
+            watchBroken.set(true);
         }
     }
 
@@ -462,25 +448,9 @@ public final class Agent {
         }
     }
 
-    private boolean takeWatchBroken() {
-        lock.lock();
-        try {
-            boolean b = watchBroken;
-            watchBroken = false;
-            return b;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     private void requestCheck() {
-        lock.lock();
-        try {
-            checkRequested = true;
-            wake.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        checkRequested.set(true);
+        wake();
     }
 
     private void wake() {
@@ -492,38 +462,18 @@ public final class Agent {
         }
     }
 
-    private boolean takeCheckRequested() {
-        lock.lock();
-        try {
-            boolean b = checkRequested;
-            checkRequested = false;
-            return b;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private boolean watchBroken() {
-        lock.lock();
-        try {
-            return watchBroken;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** Sleeps until {@code until}, a queued event, a requested check, a broken watch, or stop. False: stop. */
     private boolean sleepUntil(Instant until) {
         lock.lock();
         try {
-            while (!stopRequested && !checkRequested && !watchBroken && events.isEmpty()) {
+            while (!stopRequested.get() && !checkRequested.get() && !watchBroken.get() && events.isEmpty()) {
                 long ms = Duration.between(clock.instant(), until).toMillis();
                 if (ms <= 0) {
                     break;
                 }
                 wake.await(ms, TimeUnit.MILLISECONDS);
             }
-            return !stopRequested;
+            return !stopRequested.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

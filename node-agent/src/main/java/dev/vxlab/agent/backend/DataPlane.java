@@ -127,9 +127,9 @@ public final class DataPlane {
         DesiredState desired = Planner.plan(cfg, me, leases);
         DesiredState actual = readKernel || applied == null ? readKernel(me) : applied;
         List<Change> changes = Reconciler.diff(desired, actual, new Reconciler.Scope(vxlanDev, me.extDev(), cfg.network()));
-        logPeers(desired);
         if (changes.isEmpty()) {
             applied = desired;
+            logPeers(desired);
             return 0;
         }
         if (explain) {
@@ -141,6 +141,7 @@ public final class DataPlane {
         }
         // after a failure the kernel's state is unknown: read it back next time
         applied = failures.isEmpty() ? desired : null;
+        logPeers(desired); // after the kernel change, so the log's time is when the route exists
         return changes.size();
     }
 

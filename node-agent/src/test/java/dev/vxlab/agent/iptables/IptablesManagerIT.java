@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vxlab.agent.it.Cmd;
 import dev.vxlab.agent.net.Ip4Net;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +36,7 @@ class IptablesManagerIT {
         byte[] b = new byte[4];
         new SecureRandom().nextBytes(b);
         String name = "vxipt-" + HexFormat.of().formatHex(b);
-        must(List.of("ip", "netns", "add", name));
+        Cmd.must(List.of("ip", "netns", "add", name));
         ns = name;
         prefix = List.of("ip", "netns", "exec", ns);
         command = new IptablesCommand(prefix);
@@ -48,7 +46,7 @@ class IptablesManagerIT {
     @AfterEach
     void deleteNamespace() {
         if (ns != null) {
-            run(List.of("ip", "netns", "del", ns));
+            Cmd.run(List.of("ip", "netns", "del", ns));
             ns = null;
         }
     }
@@ -82,7 +80,7 @@ class IptablesManagerIT {
         for (IptablesRule r : chainRules()) {
             List<String> check = new ArrayList<>(List.of("iptables", "-t", r.table(), "-C", r.chain()));
             check.addAll(r.spec());
-            assertEquals(0, inNs(check).code, "iptables -C " + r);
+            assertEquals(0, inNs(check).code(), "iptables -C " + r);
         }
     }
 
@@ -167,43 +165,15 @@ class IptablesManagerIT {
         return lines.stream().filter(line::equals).count();
     }
 
-    Result inNs(List<String> cmd) {
+    Cmd.Result inNs(List<String> cmd) {
         List<String> all = new ArrayList<>(prefix);
         all.addAll(cmd);
-        return run(all);
+        return Cmd.run(all);
     }
 
     String mustInNs(List<String> cmd) {
         List<String> all = new ArrayList<>(prefix);
         all.addAll(cmd);
-        return must(all);
-    }
-
-    record Result(int code, String out) {
-    }
-
-    static String must(List<String> cmd) {
-        Result r = run(cmd);
-        if (r.code != 0) {
-            throw new IllegalStateException(String.join(" ", cmd) + " failed (" + r.code + "): " + r.out);
-        }
-        return r.out;
-    }
-
-    static Result run(List<String> cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return new Result(-1, out + "\n(timed out)");
-            }
-            return new Result(p.exitValue(), out);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + cmd, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Cmd.must(all);
     }
 }

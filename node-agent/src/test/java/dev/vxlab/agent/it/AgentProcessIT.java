@@ -24,31 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * with the default route on every node, eth1 on a host-only switch), against a real etcd process running in
  * the switch namespace. Root only; everything is created under a prefix the test owns and removed after.
  */
-class AgentProcessIT {
+class AgentProcessIT extends LabIT {
     static final String CONFIG = "{\"Network\":\"10.244.0.0/16\",\"SubnetLen\":24,\"Backend\":{\"Type\":\"vxlan\",\"VNI\":1}}";
     static final Pattern ACQUIRED = Pattern.compile("Subnet lease acquired: (\\S+)");
-
-    static NetnsLab lab;
-    static EtcdProcess etcd;
-    final List<AgentProcess> agents = new ArrayList<>();
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void buildLab() {
-        lab = new NetnsLab(3);
-        etcd = EtcdProcess.inNamespace(lab.sw(), "192.168.56.1");
-    }
-
-    @AfterAll
-    static void removeLab() {
-        if (etcd != null) {
-            etcd.close();
-        }
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     @BeforeEach
     void resetEtcd() {
@@ -56,18 +34,8 @@ class AgentProcessIT {
         assertTrue(lab.etcdctl("put", "/coreos.com/network/config", CONFIG).ok());
     }
 
-    @AfterEach
-    void stopAgents() {
-        agents.forEach(AgentProcess::close);
-    }
-
     AgentProcess start(int node, String... args) {
-        List<String> all = new ArrayList<>(List.of("--etcd-endpoints=http://192.168.56.1:2379",
-                "--subnet-file=" + tmp.resolve("kube" + node + "/subnet.env")));
-        all.addAll(List.of(args));
-        AgentProcess a = new AgentProcess(lab.node(node), "kube" + node, tmp.resolve("kube" + node), all);
-        agents.add(a);
-        return a;
+        return startAgent(node, List.of(args));
     }
 
     static String subnetOf(String acquiredLine) {

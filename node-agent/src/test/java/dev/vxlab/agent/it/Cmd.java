@@ -6,10 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs a short command and captures its output. */
-final class Cmd {
-    record Result(int code, String out) {
-        boolean ok() {
+/** Runs a short command and captures its output (integration tests). */
+public final class Cmd {
+    public record Result(int code, String out) {
+        public boolean ok() {
             return code == 0;
         }
     }
@@ -17,7 +17,7 @@ final class Cmd {
     private Cmd() {
     }
 
-    static Result run(List<String> cmd) {
+    public static Result run(List<String> cmd) {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -35,8 +35,12 @@ final class Cmd {
     }
 
     /** Runs and fails the test setup when the command fails. */
-    static String must(String... cmd) {
-        Result r = run(List.of(cmd));
+    public static String must(String... cmd) {
+        return must(List.of(cmd));
+    }
+
+    public static String must(List<String> cmd) {
+        Result r = run(cmd);
         if (!r.ok()) {
             throw new IllegalStateException(String.join(" ", cmd) + " failed (" + r.code() + "): " + r.out());
         }

@@ -24,36 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  * every cross-node container pair must ping over the kernel's VXLAN (then host-gw, then DirectRouting).
  * Root only; all names under a prefix the test owns; nothing sent outside the lab's namespaces.
  */
-class DataPlaneIT {
+class DataPlaneIT extends LabIT {
     static final Pattern ACQUIRED = Pattern.compile("Subnet lease acquired: (\\S+)");
-    static final int NODES = 3;
-
-    static NetnsLab lab;
-    static EtcdProcess etcd;
-    final List<AgentProcess> agents = new ArrayList<>();
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void buildLab() {
-        lab = new NetnsLab(NODES);
-        etcd = EtcdProcess.inNamespace(lab.sw(), "192.168.56.1");
-    }
-
-    @AfterAll
-    static void removeLab() {
-        if (etcd != null) {
-            etcd.close();
-        }
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     @AfterEach
-    void stopAgents() {
-        agents.forEach(AgentProcess::close);
-        agents.clear();
+    void removeDevices() {
+        stopAgents(); // first, or a running agent re-creates its device
         for (int i = 1; i <= NODES; i++) {
             lab.inNode(i, "ip", "link", "del", "flannel.1");
             lab.inNode(i, "ip", "link", "del", "flannel.7");
@@ -66,12 +42,9 @@ class DataPlaneIT {
     }
 
     AgentProcess start(int node, String... extra) {
-        List<String> args = new ArrayList<>(List.of("--etcd-endpoints=http://192.168.56.1:2379", "--iface=eth1",
-                "--subnet-file=" + tmp.resolve("kube" + node + "/subnet.env")));
+        List<String> args = new ArrayList<>(List.of("--iface=eth1"));
         args.addAll(List.of(extra));
-        AgentProcess a = new AgentProcess(lab.node(node), "kube" + node, tmp.resolve("kube" + node), args);
-        agents.add(a);
-        return a;
+        return startAgent(node, args);
     }
 
     /** Starts every node's agent at once, waits for each subnet.env, and puts a container on each node. */

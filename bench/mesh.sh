@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Benchmark of the data plane, as root, in a sealed lab of N Vagrant-shaped nodes in network namespaces
+# (scripts/lib/lab.sh) with etcd in the lab's switch namespace:
+#   1. all N agents started at the same moment -> time until the full mesh (every node has a route on
+#      flannel.1 to every other node's subnet), checked with `ip route`;
+#   2. join latency: JOINS times, one more node starts; for each peer, time from the new node's
+#      "Subnet lease acquired" to the peer's "Subnet added" (logged after the kernel change), same clock;
+#   3. leave latency: that node's lease is deleted with etcdctl; time from just before etcdctl to each
+#      peer's "Subnet removed" (so it includes etcdctl's own start, ~10-20 ms: an upper bound);
+#   4. agent RSS and CPU seconds (utime+stime) of every agent once the mesh is idle;
+#   5. iperf3 container->container over the overlay against node->node on the underlay (node 1 -> node 2).
+#   bench/mesh.sh [NODES] [JOINS]      (defaults 16 and 5)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export VXLAB_ROOT=$PWD
+source scripts/lib/lab.sh
+n=${1:-16}
+joins=${2:-5}
+p="vxm$$-"
+work=$(mktemp -d /tmp/vxlab-mesh-XXXX)
+pids=()
+etcd_pid=
+cleanup() {
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  for f in "$work"/iperf-*.pid; do [[ -f $f ]] && kill "$(cat "$f")" 2>/dev/null; done
+  [[ -n $etcd_pid ]] && kill "$etcd_pid" 2>/dev/null
+  sleep 0.5
+  lab_destroy "$p"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+ms() { echo $(( $(date +%s%N) / 1000000 )); }
+logms() { # "2026-11-25T15:14:05.150Z ..." -> epoch ms
+  local ts=${1%%Z*}
+  echo $(( $(date -d "${ts}Z" +%s) * 1000 + 10#${ts##*.} ))
+}
+stats() { sort -n | awk '{a[NR]=$1} END {if (NR==0) {print "no samples"; exit} m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "p50 %s  max %s  min %s  (n=%d)\n", m, a[NR], a[1], NR}'; }
+
+lab_create "$p" "$n"
+etcd_pid=$(lab_etcd_start "$p" "$work/etcd")
+for _ in $(seq 1 100); do lab_etcdctl "$p" endpoint health >/dev/null 2>&1 && break; sleep 0.1; done
+lab_etcdctl "$p" put /coreos.com/network/config '{"Network":"10.244.0.0/16","Backend":{"Type":"vxlan"}}' >/dev/null
+node-agent/bin/vxlabd --version >/dev/null   # build the jar and the CDS archive before the clock starts
+
+echo "== $n agents started at once"
+t0=$(ms)
+for i in $(seq 1 "$n"); do pids+=("$(lab_agent_start "$p" "$i" "$work/kube$i" --iface=eth1)"); done
+while :; do
+  full=0
+  for i in $(seq 1 "$n"); do
+    c=$(ip -n "${p}n$i" route show dev flannel.1 2>/dev/null | wc -l)
+    (( c == n - 1 )) && full=$((full + 1))
+  done
+  (( full == n )) && break
+  if (( $(ms) - t0 > 300000 )); then echo "no full mesh after 300 s ($full of $n nodes complete)"; exit 1; fi
+  sleep 0.05
+done
+t1=$(ms)
+echo "full mesh ($n nodes, $((n * (n - 1))) routes): $((t1 - t0)) ms after the simultaneous start"
+
+join=(); leave=()
+j=$((n + 1))
+for k in $(seq 1 "$joins"); do
+  lab_add_node "$p" "$j" 2>/dev/null || true
+  dir="$work/join$k"
+  pid=$(lab_agent_start "$p" "$j" "$dir" --iface=eth1 --node-name="joiner$k")
+  until grep -q "Subnet lease acquired" "$dir/vxlabd.log" 2>/dev/null; do sleep 0.01; done
+  line=$(grep -m1 "Subnet lease acquired" "$dir/vxlabd.log"); subnet=${line##* }
+  ta=$(logms "$line")
+  for i in $(seq 1 "$n"); do
+    until grep -q "Subnet added: $subnet" "$work/kube$i/vxlabd.log"; do sleep 0.01; done
+    join+=($(( $(logms "$(grep -m1 "Subnet added: $subnet" "$work/kube$i/vxlabd.log")") - ta )))
+  done
+  kill -9 "$pid"
+  tl=$(ms)
+  lab_etcdctl "$p" del "/coreos.com/network/subnets/${subnet/\//-}" >/dev/null
+  for i in $(seq 1 "$n"); do
+    until grep -q "Subnet removed: $subnet" "$work/kube$i/vxlabd.log"; do sleep 0.01; done
+    leave+=($(( $(logms "$(grep -m1 "Subnet removed: $subnet" "$work/kube$i/vxlabd.log")") - tl )))
+  done
+done
+echo "join latency (ms, new lease -> route on each peer): $(printf '%s\n' "${join[@]}" | stats)"
+echo "leave latency (ms, etcdctl del -> route gone on each peer): $(printf '%s\n' "${leave[@]}" | stats)"
+
+sleep 12   # idle through a periodic resync
+rss=(); cpu=()
+tck=$(getconf CLK_TCK)
+for pid in "${pids[@]}"; do
+  rss+=($(awk '/VmRSS/ {printf "%.1f", $2/1024}' /proc/"$pid"/status))
+  cpu+=($(awk -v t="$tck" '{printf "%.2f", ($14+$15)/t}' /proc/"$pid"/stat))
+done
+echo "agent RSS once idle (MB): $(printf '%s\n' "${rss[@]}" | stats)"
+echo "agent CPU seconds since start: $(printf '%s\n' "${cpu[@]}" | stats)"
+
+if command -v iperf3 >/dev/null; then
+  c1=$(lab_add_container "$p" 1 "$work/kube1/subnet.env")
+  c2=$(lab_add_container "$p" 2 "$work/kube2/subnet.env")
+  ip netns exec "${p}c2" iperf3 -s -1 -D -I "$work/iperf-c2.pid" >/dev/null; sleep 0.3
+  over=$(ip netns exec "${p}c1" iperf3 -c "$c2" -t 5 -J | python3 -c 'import json,sys;print(round(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e9,2))')
+  ip netns exec "${p}n2" iperf3 -s -1 -D -B 192.168.56.12 -I "$work/iperf-n2.pid" >/dev/null; sleep 0.3
+  under=$(ip netns exec "${p}n1" iperf3 -c 192.168.56.12 -t 5 -J | python3 -c 'import json,sys;print(round(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e9,2))')
+  echo "iperf3 (Gbit/s): overlay container->container $over, underlay node->node $under, ratio $(python3 -c "print(round($over/$under*100))")%"
+fi

@@ -1,0 +1,56 @@
+package dev.vxlab.agent.it;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Base of the tests that run real agents on a {@link NetnsLab} of three nodes with etcd in the lab's switch
+ * namespace: builds the lab once per class, stops every agent a test started, removes the lab at the end.
+ */
+abstract class LabIT {
+    static final int NODES = 3;
+    static NetnsLab lab;
+    static EtcdProcess etcd;
+    final List<AgentProcess> agents = new ArrayList<>();
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void buildLab() {
+        lab = new NetnsLab(NODES);
+        etcd = EtcdProcess.inNamespace(lab.sw(), "192.168.56.1");
+    }
+
+    @AfterAll
+    static void removeLab() {
+        if (etcd != null) {
+            etcd.close();
+            etcd = null;
+        }
+        if (lab != null) {
+            lab.close();
+            lab = null;
+        }
+    }
+
+    @AfterEach
+    void stopAgents() {
+        agents.forEach(AgentProcess::close);
+        agents.clear();
+    }
+
+    /** vxlabd on node {@code node} (hostname kube&lt;node&gt;) against the lab's etcd, subnet.env in the test's temp dir. */
+    AgentProcess startAgent(int node, List<String> extra) {
+        List<String> args = new ArrayList<>(List.of("--etcd-endpoints=http://192.168.56.1:2379",
+                "--subnet-file=" + tmp.resolve("kube" + node + "/subnet.env")));
+        args.addAll(extra);
+        AgentProcess a = new AgentProcess(lab.node(node), "kube" + node, tmp.resolve("kube" + node), args);
+        agents.add(a);
+        return a;
+    }
+}
