@@ -20,8 +20,8 @@ import java.util.Set;
  *       networks: route {@code <subnet> via <PublicIP> dev <ext>} and nothing else;</li>
  *   <li>host-gw: per remote host-gw lease, route {@code <subnet> via <PublicIP> dev <ext>}.</li>
  * </ul>
- * This node's own lease (by subnet or by node name) is skipped, as are leases of another backend type and
- * vxlan leases without a VtepMAC.
+ * This node's own lease (by subnet or by node name) is skipped, as are leases of another backend type,
+ * vxlan leases without a VtepMAC, and leases outside Network.
  */
 public final class Planner {
     private Planner() {
@@ -42,7 +42,9 @@ public final class Planner {
         String type = cfg.backend().type();
         String dev = vxlanDevice(cfg.backend().vni());
         for (Lease l : leases) {
-            if (l.subnet().equals(self.subnet()) || l.attrs().heldBy(self.nodeName()) || !type.equals(l.attrs().backendType())) {
+            // a lease outside Network (left from an older config) gets no entries: they could never be cleaned up
+            if (l.subnet().equals(self.subnet()) || l.attrs().heldBy(self.nodeName()) || !type.equals(l.attrs().backendType())
+                    || !cfg.network().contains(l.subnet())) {
                 continue;
             }
             if (type.equals("host-gw")) {
