@@ -12,10 +12,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The difference between desired and actual entries, as an ordered list of changes: removals first (routes,
- * neighbours, FDB entries that no lease asks for any more, including an FDB entry left by a peer's old MAC or
- * address), then additions and updates (neighbour, FDB, route — flannel's order, so a route never points at a
- * VTEP the kernel cannot resolve). Entries already right produce nothing: a restart changes nothing.
+ * The difference between desired and actual entries, as an ordered list of changes, grouped so that applying
+ * it costs two processes at most ({@code bridge -batch}, then {@code ip -batch}): first the FDB (entries no
+ * lease asks for any more — including one left by a peer's old MAC or address — removed, then the wanted
+ * ones put), then routes and neighbours that are no longer wanted removed, then neighbours and routes added
+ * or updated. As in flannel, a route is only added once the neighbour and FDB entries of its VTEP exist.
+ * Entries already right produce nothing: a restart changes nothing.
  * Only entries the agent owns are compared: those on the VXLAN device, and gateway routes into the overlay
  * network on the external interface.
  */
@@ -31,8 +33,9 @@ public final class Reconciler {
     }
 
     public static List<Change> diff(DesiredState desired, DesiredState actual, Scope scope) {
-        List<Change> removals = new ArrayList<>();
-        List<Change> additions = new ArrayList<>();
+        List<Change> fdbChanges = new ArrayList<>();
+        List<Change> ipRemovals = new ArrayList<>();
+        List<Change> ipAdditions = new ArrayList<>();
 
         Map<Ip4Net, Route> routesByDst = new HashMap<>();
         actual.routes().stream().filter(scope::owns).forEach(r -> routesByDst.put(r.dst(), r));
@@ -40,7 +43,7 @@ public final class Reconciler {
         desired.routes().forEach(r -> wantRoutes.put(r.dst(), r));
         for (Route r : sorted(routesByDst.values(), Comparator.comparing(Route::dst))) {
             if (!wantRoutes.containsKey(r.dst())) {
-                removals.add(new Change.DeleteRoute(r));
+                ipRemovals.add(new Change.DeleteRoute(r));
             }
         }
 
@@ -50,35 +53,37 @@ public final class Reconciler {
         desired.neighbors().forEach(n -> wantNeigh.put(n.ip().toString(), n));
         for (Neighbor n : sorted(neighByKey.values(), Comparator.comparing(Neighbor::ip))) {
             if (!wantNeigh.containsKey(n.ip().toString())) {
-                removals.add(new Change.DeleteNeighbor(n));
+                ipRemovals.add(new Change.DeleteNeighbor(n));
             }
         }
 
         List<FdbEntry> actualFdb = actual.fdb().stream().filter(f -> f.dev().equals(scope.vxlanDev())).toList();
         for (FdbEntry f : sorted(actualFdb, Comparator.comparing(FdbEntry::mac).thenComparing(FdbEntry::dst))) {
             if (!desired.fdb().contains(f)) {
-                removals.add(new Change.DeleteFdb(f));
+                fdbChanges.add(new Change.DeleteFdb(f));
+            }
+        }
+        for (FdbEntry f : sorted(desired.fdb(), Comparator.comparing(FdbEntry::mac))) {
+            if (!actualFdb.contains(f)) {
+                fdbChanges.add(new Change.ReplaceFdb(f));
             }
         }
 
         for (Neighbor n : sorted(desired.neighbors(), Comparator.comparing(Neighbor::ip))) {
             Neighbor have = neighByKey.get(n.ip().toString());
             if (have == null || !have.mac().equalsIgnoreCase(n.mac())) {
-                additions.add(new Change.ReplaceNeighbor(n));
-            }
-        }
-        for (FdbEntry f : sorted(desired.fdb(), Comparator.comparing(FdbEntry::mac))) {
-            if (!actualFdb.contains(f)) {
-                additions.add(new Change.ReplaceFdb(f));
+                ipAdditions.add(new Change.ReplaceNeighbor(n));
             }
         }
         for (Route r : sorted(desired.routes(), Comparator.comparing(Route::dst))) {
             if (!r.equals(routesByDst.get(r.dst()))) {
-                additions.add(new Change.ReplaceRoute(r));
+                ipAdditions.add(new Change.ReplaceRoute(r));
             }
         }
-        List<Change> all = new ArrayList<>(removals);
-        all.addAll(additions);
+        // bridge first, then ip: one process each when applied in batches
+        List<Change> all = new ArrayList<>(fdbChanges);
+        all.addAll(ipRemovals);
+        all.addAll(ipAdditions);
         return all;
     }
 

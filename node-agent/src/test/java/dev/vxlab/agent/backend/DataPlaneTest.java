@@ -320,9 +320,9 @@ class DataPlaneTest {
             assertEquals(3, plane.sync(SELF, List.of(OWN, PEER_B), false));
 
             assertEquals(List.of(
+                    "bridge fdb del 5a:2f:00:11:22:33 dev flannel.1 dst 192.168.56.13 self",
                     "ip route del 10.244.3.0/24 via 10.244.3.0 dev flannel.1",
-                    "ip neigh del 10.244.3.0 dev flannel.1",
-                    "bridge fdb del 5a:2f:00:11:22:33 dev flannel.1 dst 192.168.56.13 self"), kernel.commands());
+                    "ip neigh del 10.244.3.0 dev flannel.1"), kernel.commands());
             assertEquals(Set.of(new Neighbor(ip("10.244.2.0"), MAC_B, "flannel.1")), kernel.neighborSet());
             assertEquals(Set.of(new FdbEntry(MAC_B, ip("192.168.56.12"), "flannel.1")), kernel.fdbSet());
             assertEquals(Set.of(vxlanRoute("10.244.2.0/24")), kernel.routeSet());

@@ -102,16 +102,16 @@ class ReconcilerTest {
     // ---- additions ----
 
     @Test
-    void missingEntriesAreAddedNeighboursThenFdbThenRoutes() {
+    void missingEntriesAreAddedFdbThenNeighboursThenRoutes() {
         DesiredState desired = union(peer("10.244.3.0/24", MAC_C, "192.168.56.13"), peer("10.244.2.0/24", MAC_B, "192.168.56.12"));
 
         List<Change> changes = Reconciler.diff(desired, DesiredState.EMPTY, SCOPE);
 
         assertEquals(List.of(
-                "ip neigh replace 10.244.2.0 lladdr 0e:b5:dc:fa:0c:9a dev flannel.1 nud permanent",
-                "ip neigh replace 10.244.3.0 lladdr 5a:2f:00:11:22:33 dev flannel.1 nud permanent",
                 "bridge fdb replace 0e:b5:dc:fa:0c:9a dev flannel.1 dst 192.168.56.12 self permanent",
                 "bridge fdb replace 5a:2f:00:11:22:33 dev flannel.1 dst 192.168.56.13 self permanent",
+                "ip neigh replace 10.244.2.0 lladdr 0e:b5:dc:fa:0c:9a dev flannel.1 nud permanent",
+                "ip neigh replace 10.244.3.0 lladdr 5a:2f:00:11:22:33 dev flannel.1 nud permanent",
                 "ip route replace 10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink",
                 "ip route replace 10.244.3.0/24 via 10.244.3.0 dev flannel.1 onlink"), commands(changes));
         assertTrue(changes.stream().noneMatch(Change::removal));
@@ -130,7 +130,7 @@ class ReconcilerTest {
     // ---- removals ----
 
     @Test
-    void removalsComeFirstRoutesThenNeighboursThenFdb() {
+    void fdbChangesComeFirstThenIpRemovalsThenIpAdditions() {
         DesiredState gone1 = peer("10.244.5.0/24", "02:00:00:00:00:05", "192.168.56.15");
         DesiredState gone2 = peer("10.244.6.0/24", "02:00:00:00:00:06", "192.168.56.16");
         DesiredState stays = peer("10.244.2.0/24", MAC_B, "192.168.56.12");
@@ -141,16 +141,16 @@ class ReconcilerTest {
         List<Change> changes = Reconciler.diff(desired, actual, SCOPE);
 
         assertEquals(List.of(
+                "bridge fdb del 02:00:00:00:00:05 dev flannel.1 dst 192.168.56.15 self",
+                "bridge fdb del 02:00:00:00:00:06 dev flannel.1 dst 192.168.56.16 self",
+                "bridge fdb replace 5a:2f:00:11:22:33 dev flannel.1 dst 192.168.56.13 self permanent",
                 "ip route del 10.244.5.0/24 via 10.244.5.0 dev flannel.1",
                 "ip route del 10.244.6.0/24 via 10.244.6.0 dev flannel.1",
                 "ip neigh del 10.244.5.0 dev flannel.1",
                 "ip neigh del 10.244.6.0 dev flannel.1",
-                "bridge fdb del 02:00:00:00:00:05 dev flannel.1 dst 192.168.56.15 self",
-                "bridge fdb del 02:00:00:00:00:06 dev flannel.1 dst 192.168.56.16 self",
                 "ip neigh replace 10.244.3.0 lladdr 5a:2f:00:11:22:33 dev flannel.1 nud permanent",
-                "bridge fdb replace 5a:2f:00:11:22:33 dev flannel.1 dst 192.168.56.13 self permanent",
                 "ip route replace 10.244.3.0/24 via 10.244.3.0 dev flannel.1 onlink"), commands(changes));
-        assertEquals(List.of(true, true, true, true, true, true, false, false, false),
+        assertEquals(List.of(true, true, false, true, true, true, true, false, false),
                 changes.stream().map(Change::removal).toList());
         assertEquals(desired, applied(actual, changes));
     }
@@ -184,8 +184,8 @@ class ReconcilerTest {
         assertEquals(List.of(), Reconciler.diff(DesiredState.EMPTY, actual, SCOPE));
         DesiredState desired = peer("10.244.2.0/24", MAC_B, "192.168.56.12");
         assertEquals(List.of(
-                "ip neigh replace 10.244.2.0 lladdr 0e:b5:dc:fa:0c:9a dev flannel.1 nud permanent",
                 "bridge fdb replace 0e:b5:dc:fa:0c:9a dev flannel.1 dst 192.168.56.12 self permanent",
+                "ip neigh replace 10.244.2.0 lladdr 0e:b5:dc:fa:0c:9a dev flannel.1 nud permanent",
                 "ip route replace 10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink"),
                 commands(Reconciler.diff(desired, actual, SCOPE)));
     }
@@ -203,8 +203,8 @@ class ReconcilerTest {
 
         assertEquals(List.of(
                 "bridge fdb del 0e:00:00:00:00:01 dev flannel.1 dst 192.168.56.12 self",
-                "ip neigh replace 10.244.2.0 lladdr 0e:b5:dc:fa:0c:9a dev flannel.1 nud permanent",
-                "bridge fdb replace 0e:b5:dc:fa:0c:9a dev flannel.1 dst 192.168.56.12 self permanent"), commands(changes));
+                "bridge fdb replace 0e:b5:dc:fa:0c:9a dev flannel.1 dst 192.168.56.12 self permanent",
+                "ip neigh replace 10.244.2.0 lladdr 0e:b5:dc:fa:0c:9a dev flannel.1 nud permanent"), commands(changes));
         DesiredState after = applied(actual, changes);
         assertEquals(Set.of(fdb(MAC_B, "192.168.56.12")), after.fdb(), "no FDB entry for the old MAC is left");
         assertEquals(desired, after);
@@ -243,15 +243,15 @@ class ReconcilerTest {
         List<Change> changes = Reconciler.diff(desired, actual, SCOPE);
 
         assertEquals(List.of(
-                "ip neigh del 10.244.2.0 dev flannel.1",
                 "bridge fdb del 0e:b5:dc:fa:0c:9a dev flannel.1 dst 192.168.56.12 self",
+                "ip neigh del 10.244.2.0 dev flannel.1",
                 "ip route replace 10.244.2.0/24 via 192.168.56.12 dev eth1"), commands(changes));
         assertEquals(desired, applied(actual, changes));
 
         List<Change> back = Reconciler.diff(actual, desired, SCOPE);
         assertEquals(List.of(
-                "ip neigh replace 10.244.2.0 lladdr 0e:b5:dc:fa:0c:9a dev flannel.1 nud permanent",
                 "bridge fdb replace 0e:b5:dc:fa:0c:9a dev flannel.1 dst 192.168.56.12 self permanent",
+                "ip neigh replace 10.244.2.0 lladdr 0e:b5:dc:fa:0c:9a dev flannel.1 nud permanent",
                 "ip route replace 10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink"), commands(back));
     }
 
