@@ -1,0 +1,130 @@
+package dev.vxlab.orchestrator.deploy;
+
+import dev.vxlab.orchestrator.VxlabException;
+import dev.vxlab.orchestrator.render.FirewallRule;
+import dev.vxlab.orchestrator.render.RenderedFile;
+import dev.vxlab.orchestrator.spec.LabSpec;
+import dev.vxlab.orchestrator.transport.RemoteShell;
+import dev.vxlab.orchestrator.transport.Shell;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Provisions one node over SSH, the way the flannel-era Ansible recipes did: rendered files in place
+ * (changed or unchanged), the firewall rules a working flannel cluster needs, the agent installed and
+ * started, its subnet.env awaited. Every step is idempotent: a re-run reports "unchanged" and restarts
+ * nothing that is already right.
+ */
+public final class Provisioner {
+    public static final String AGENT_HOME = "/opt/vxlab";
+    public static final String AGENT_JAR = AGENT_HOME + "/lib/vxlabd.jar";
+    public static final String AGENT_BIN = AGENT_HOME + "/bin/vxlabd";
+    public static final String AGENT_LOG = "/var/log/vxlabd.log";
+    public static final String AGENT_PID = "/run/vxlabd.pid";
+    public static final String SUBNET_ENV = "/run/flannel/subnet.env";
+
+    private final LabSpec spec;
+
+    public Provisioner(LabSpec spec) {
+        this.spec = spec;
+    }
+
+    /** One line of the step report: "kube1 /etc/sysconfig/flanneld changed". */
+    public record Outcome(String what, boolean changed) {
+    }
+
+    public List<Outcome> pushFiles(RemoteShell sh, List<RenderedFile> files) {
+        List<Outcome> out = new ArrayList<>();
+        for (RenderedFile f : files) {
+            out.add(new Outcome(f.path(), sh.put(f.path(), f.content().getBytes(StandardCharsets.UTF_8), f.mode())));
+        }
+        return out;
+    }
+
+    /**
+     * With firewalld running: load direct.xml and reload. Otherwise the same rules with iptables, each added
+     * only when `iptables -C` does not find it.
+     */
+    public Outcome firewall(RemoteShell sh) {
+        if (spec.firewall() == LabSpec.Firewall.NONE) {
+            return new Outcome("firewall (none)", false);
+        }
+        if (spec.firewall() == LabSpec.Firewall.FIREWALLD && sh.exec("firewall-cmd --state").ok()) {
+            RemoteShell.Result r = sh.exec("firewall-cmd --reload");
+            if (!r.ok()) {
+                throw new VxlabException("firewall-cmd --reload failed: " + r.stderr().trim(), "check /etc/firewalld/direct.xml on the node");
+            }
+            return new Outcome("firewalld reloaded with /etc/firewalld/direct.xml", true);
+        }
+        // the rules direct.xml holds, applied with iptables: one rule spec each, added only when missing
+        List<String> rules = FirewallRule.forLab(spec).stream()
+                .map(r -> Shell.quote(r.chain()) + " " + String.join(" ", r.args().stream().map(Shell::quote).toList())).toList();
+        boolean changed = false;
+        for (String rule : rules) {
+            RemoteShell.Result r = sh.exec("iptables -C " + rule + " 2>/dev/null || { iptables -I " + rule + " && echo added; }");
+            if (!r.ok()) {
+                throw new VxlabException("iptables rule `" + rule + "` failed: " + r.stderr().trim(), "is iptables installed on the node?");
+            }
+            changed |= r.stdout().contains("added");
+        }
+        return new Outcome("iptables rules" + (spec.firewall() == LabSpec.Firewall.FIREWALLD ? " (firewalld not running)" : ""), changed);
+    }
+
+    /** Installs the agent (jar + launcher) and (re)starts it when anything changed or it is not running. */
+    public Outcome agent(RemoteShell sh, byte[] jar, byte[] launcher) {
+        boolean changed = sh.put(AGENT_JAR, jar, "0644");
+        changed |= sh.put(AGENT_BIN, launcher, "0755");
+        boolean systemd = sh.exec("[ -d /run/systemd/system ]").ok();
+        if (systemd) {
+            RemoteShell.Result r = sh.exec("systemctl daemon-reload && systemctl enable vxlabd >/dev/null 2>&1; "
+                    + (changed ? "systemctl restart vxlabd" : "systemctl is-active -q vxlabd || systemctl start vxlabd"));
+            if (!r.ok()) {
+                throw new VxlabException("starting vxlabd with systemd failed: " + r.stderr().trim(), "journalctl -u vxlabd on the node");
+            }
+            return new Outcome("vxlabd (systemd)", changed);
+        }
+        String running = "[ -f " + AGENT_PID + " ] && kill -0 \"$(cat " + AGENT_PID + ")\" 2>/dev/null";
+        if (!changed && sh.exec(running).ok()) {
+            return new Outcome("vxlabd (running)", false);
+        }
+        String start = "if " + running + "; then kill \"$(cat " + AGENT_PID + ")\"; sleep 0.5; fi; "
+                + "rm -f " + SUBNET_ENV + "; mkdir -p /var/log; cd /; "
+                // only the agent goes to the background, with no descriptor of the SSH session left open
+                + "setsid " + AGENT_BIN + " >>" + AGENT_LOG + " 2>&1 </dev/null & echo $! > " + AGENT_PID;
+        RemoteShell.Result r = sh.exec(start);
+        if (!r.ok()) {
+            throw new VxlabException("starting vxlabd failed: " + r.stderr().trim(), "see " + AGENT_LOG + " on the node");
+        }
+        return new Outcome("vxlabd started", true);
+    }
+
+    /** Waits for subnet.env; when the agent exits first, fails with the agent's own explanation. */
+    public String awaitLease(RemoteShell sh, String node, int seconds) {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        String alive = "kill -0 \"$(cat " + AGENT_PID + " 2>/dev/null)\" 2>/dev/null || systemctl is-active -q vxlabd 2>/dev/null";
+        while (System.nanoTime() < deadline) {
+            RemoteShell.Result env = sh.exec("cat " + SUBNET_ENV + " 2>/dev/null");
+            if (env.ok() && env.stdout().contains("FLANNEL_SUBNET=")) {
+                return env.stdout();
+            }
+            if (!sh.exec(alive).ok()) {
+                String log = sh.exec("grep -E 'ERROR|refusing|hint' " + Shell.quote(AGENT_LOG) + " | tail -5").stdout().trim();
+                throw new VxlabException("vxlabd on " + node + " exited without a lease:\n" + indent(log),
+                        "the agent's log: vxlab ssh " + spec.name() + " " + node + " -- tail " + AGENT_LOG);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new VxlabException("interrupted", null, e);
+            }
+        }
+        throw new VxlabException("vxlabd on " + node + " holds no lease after " + seconds + " s",
+                "vxlab ssh " + spec.name() + " " + node + " -- tail " + AGENT_LOG);
+    }
+
+    static String indent(String s) {
+        return "    " + s.replace("\n", "\n    ");
+    }
+}

@@ -1,0 +1,168 @@
+package dev.vxlab.orchestrator.etcd;
+
+import dev.vxlab.agent.json.Json;
+import dev.vxlab.agent.lease.SubnetKey;
+import dev.vxlab.orchestrator.VxlabException;
+import dev.vxlab.orchestrator.lab.Host;
+import dev.vxlab.orchestrator.lab.LabState;
+import dev.vxlab.orchestrator.spec.LabSpec;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The lab's etcd, where the nodes reach it: on underlay.hostIp:2379 (the root namespace's address on the
+ * lab's link), data under the lab directory. {@code container}: Docker, in the host's network namespace so
+ * that it listens on hostIp itself (a published port would need forwarding that dockerd here leaves off);
+ * {@code process}: the etcd binary; {@code external}: the given endpoints; {@code auto}: container when Docker
+ * answers and the image is present (or can be pulled), else process, else an error saying how to get either.
+ */
+public final class LabEtcd {
+    private LabEtcd() {
+    }
+
+    public record Started(String mode, String why, List<String> endpoints) {
+    }
+
+    public static Started start(LabSpec spec, LabState state, Consumer<String> verbose) {
+        LabSpec.Etcd e = spec.etcd();
+        if (e.mode() == LabSpec.EtcdMode.EXTERNAL) {
+            return new Started("external", "given in the spec", e.endpoints().stream().map(URI::toString).toList());
+        }
+        String host = spec.underlay().hostIp().toString();
+        String endpoint = "http://" + host + ":2379";
+        String mode;
+        String why;
+        if (e.mode() == LabSpec.EtcdMode.AUTO) {
+            boolean docker = Host.run("docker", "info", "--format", "{{.ServerVersion}}").ok();
+            boolean image = docker && (Host.run("docker", "image", "inspect", e.image()).ok()
+                    || Host.run("timeout", "60", "docker", "pull", "-q", e.image()).ok());
+            boolean binary = Host.run("sh", "-c", "command -v etcd").ok();
+            if (image) {
+                mode = "container";
+                why = "Docker answers and image " + e.image() + " is present";
+            } else if (binary) {
+                mode = "process";
+                why = docker ? "image " + e.image() + " is neither present nor pullable; the etcd binary is installed"
+                        : "Docker does not answer; the etcd binary is installed";
+            } else {
+                throw new VxlabException("etcd: mode auto found neither Docker with image " + e.image() + " nor an etcd binary",
+                        "install etcd (apt-get install etcd-server) or start Docker (scripts/start-docker.sh) and build or pull the"
+                                + " image (scripts/build-etcd-image.sh, then etcd.image: vxlab/etcd:local)");
+            }
+        } else {
+            mode = e.mode().name().toLowerCase();
+            why = "asked for in the spec";
+        }
+        Path data = state.dir().resolve("etcd");
+        try {
+            Files.createDirectories(data);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        if (healthy(endpoint)) {
+            return new Started(mode, why + "; already running", List.of(endpoint));
+        }
+        List<String> args = List.of("--name", "vxlab-" + spec.name(), "--data-dir", "/DATA",
+                "--listen-client-urls", endpoint, "--advertise-client-urls", endpoint,
+                "--listen-peer-urls", "http://" + host + ":2380", "--initial-advertise-peer-urls", "http://" + host + ":2380",
+                "--initial-cluster", "vxlab-" + spec.name() + "=http://" + host + ":2380");
+        if (mode.equals("container")) {
+            String name = "vxlab-" + spec.name() + "-etcd";
+            Host.run("docker", "rm", "-f", name);
+            List<String> cmd = new java.util.ArrayList<>(List.of("docker", "run", "-d", "--name", name, "--network", "host",
+                    "--label", "dev.vxlab.lab=" + spec.name(), "-v", data + ":/var/lib/etcd", e.image()));
+            args.forEach(a -> cmd.add(a.equals("/DATA") ? "/var/lib/etcd/data" : a));
+            verbose.accept(String.join(" ", cmd));
+            String id = Host.must("start etcd in a container", cmd.toArray(String[]::new)).trim();
+            state.put("etcdContainer", id);
+        } else {
+            List<String> cmd = new java.util.ArrayList<>(List.of("setsid", "etcd"));
+            args.forEach(a -> cmd.add(a.equals("/DATA") ? data.resolve("data").toString() : a));
+            verbose.accept(String.join(" ", cmd));
+            state.pid("etcd", Host.spawn(cmd, state.dir().resolve("etcd.log")));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!healthy(endpoint)) {
+            if (System.nanoTime() > deadline) {
+                throw new VxlabException("etcd (" + mode + ") did not answer at " + endpoint + " within 30 s",
+                        mode.equals("container") ? "docker logs vxlab-" + spec.name() + "-etcd" : "see " + state.dir().resolve("etcd.log"));
+            }
+            sleep(100);
+        }
+        state.put("etcdEndpoint", endpoint);
+        return new Started(mode, why, List.of(endpoint));
+    }
+
+    public static void stop(LabState state, Consumer<String> verbose) {
+        String id = state.string("etcdContainer");
+        if (id != null) {
+            verbose.accept("docker rm -f " + id);
+            Host.run("docker", "rm", "-f", id);
+            state.put("etcdContainer", null);
+        }
+    }
+
+    static boolean healthy(String endpoint) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) URI.create(endpoint + "/health").toURL().openConnection();
+            c.setConnectTimeout(300);
+            c.setReadTimeout(1000);
+            return c.getResponseCode() == 200;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** flannel's network config from the spec, as JSON for {@code <prefix>/config}. */
+    public static String networkConfig(LabSpec.Network n) {
+        Map<String, Object> backend = new LinkedHashMap<>();
+        backend.put("Type", n.backend());
+        if (n.backend().equals("vxlan")) {
+            backend.put("VNI", (long) n.vni());
+            backend.put("Port", (long) n.port());
+            backend.put("DirectRouting", n.directRouting());
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("Network", n.cidr().toString());
+        m.put("SubnetLen", (long) n.subnetLen());
+        m.put("Backend", backend);
+        return Json.write(m);
+    }
+
+    /** Writes the network config; returns false when it was already there, unchanged. */
+    public static boolean writeConfig(List<String> endpoints, String prefix, String json) {
+        try (Client c = Client.builder().endpoints(endpoints.toArray(String[]::new)).build()) {
+            ByteSequence key = ByteSequence.from(SubnetKey.config(prefix), StandardCharsets.UTF_8);
+            var kvs = c.getKVClient().get(key).get(10, TimeUnit.SECONDS).getKvs();
+            if (!kvs.isEmpty() && kvs.get(0).getValue().toString(StandardCharsets.UTF_8).equals(json)) {
+                return false;
+            }
+            c.getKVClient().put(key, ByteSequence.from(json, StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+            return true;
+        } catch (Exception e) {
+            throw new VxlabException("cannot write the network config to etcd at " + endpoints + ": " + e.getMessage(),
+                    "check that etcd answers: curl " + endpoints.get(0) + "/health", e);
+        }
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VxlabException("interrupted", null, e);
+        }
+    }
+}

@@ -1,0 +1,282 @@
+package dev.vxlab.orchestrator.provider.netns;
+
+import dev.vxlab.agent.net.Ip4;
+import dev.vxlab.orchestrator.VxlabException;
+import dev.vxlab.orchestrator.lab.Host;
+import dev.vxlab.orchestrator.lab.LabState;
+import dev.vxlab.orchestrator.spec.LabSpec;
+import dev.vxlab.orchestrator.transport.SshjShell;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Lab nodes made of network namespaces, each shaped like a Vagrant VM.
+ *
+ * <p>Design notes. Per lab: a switch namespace holding bridge br0 (the host-only network), reached from the
+ * root namespace through one routed veth ({@code vxh<hash>}, address = underlay.hostIp) — never a bridge in
+ * the root namespace, where Docker's FORWARD policy would drop lab traffic; with {@code nat: true} a stub
+ * namespace where every node's eth0 (10.0.2.15/24, default route) leads, and nothing beyond: the lab is
+ * sealed. Per node: a network namespace with eth1 on the switch; and an sshd started inside it with a
+ * mount and UTS namespace of its own ({@code unshare -m -u}): hostname = node name, overlays over /etc,
+ * /var and /opt (upper layers under the lab directory) and a fresh /run, so that /etc/sysconfig/flanneld,
+ * /etc/firewalld, /etc/systemd/system, /run/flannel and /var/lib/vxlab are the node's own and the machine's
+ * are untouched. Everything a session over that sshd starts inherits those namespaces, as on a VM. Host
+ * keys and the client key are generated per lab and pinned in the lab's known_hosts.
+ */
+public final class NetnsProvider {
+    private final LabSpec spec;
+    private final LabState state;
+    private final NetnsNames names;
+    private final Consumer<String> verbose;
+
+    public NetnsProvider(LabSpec spec, LabState state, Consumer<String> verbose) {
+        this.spec = spec;
+        this.state = state;
+        this.names = new NetnsNames(spec.name());
+        this.verbose = verbose;
+    }
+
+    public NetnsNames names() {
+        return names;
+    }
+
+    public Path clientKey() {
+        return state.dir().resolve("ssh/id_ed25519");
+    }
+
+    public Path knownHosts() {
+        return state.dir().resolve("ssh/known_hosts");
+    }
+
+    public SshjShell.Target target(LabSpec.Node node) {
+        return new SshjShell.Target(node.ip().toString(), 22, "root", clientKey(), knownHosts());
+    }
+
+    /** Fails, sending nothing, when the underlay is already routed somewhere that is not this lab's link. */
+    public void preflight() {
+        String link = names.rootLink();
+        Host.Result routes = Host.run("ip", "-o", "-4", "route", "show", "to", "match", spec.underlay().hostIp().toString());
+        for (String line : routes.out().split("\n")) {
+            if (line.isBlank() || line.startsWith("default")) {
+                continue;
+            }
+            if (!line.contains(" dev " + link + " ") && !line.endsWith(" dev " + link)) {
+                throw new VxlabException("underlay " + spec.underlay().cidr() + " is already routed on this machine (" + line.trim()
+                        + "); a lab's host-only network must not overlap a network the machine uses",
+                        "choose another underlay.cidr in " + spec.source() + ", or `vxlab down` the lab that uses it");
+            }
+        }
+    }
+
+    /** Creates what is missing (re-runs converge); returns the nodes whose sshd was (re)started. */
+    public List<String> up(Consumer<String> progress) {
+        ensureKeys();
+        String sw = names.switchNs();
+        if (ensureNs(sw)) {
+            Host.must("create the switch", "ip", "-n", sw, "link", "add", "br0", "type", "bridge");
+            Host.must("create the switch", "ip", "-n", sw, "link", "set", "br0", "up");
+        }
+        String link = names.rootLink();
+        if (!Host.run("ip", "link", "show", "dev", link).ok()) {
+            Host.must("link the root namespace to the lab", "ip", "link", "add", link, "type", "veth", "peer", "name", "uplink", "netns", sw);
+            state.add("rootLinks", link);
+            Host.must("link the root namespace to the lab", "ip", "-n", sw, "link", "set", "uplink", "master", "br0", "up");
+            Host.must("address the lab's host link", "ip", "addr", "add", spec.underlay().hostIp() + "/" + spec.underlay().cidr().prefixLen(),
+                    "dev", link);
+            Host.must("bring up the lab's host link", "ip", "link", "set", link, "up");
+        }
+        if (spec.underlay().nat()) {
+            ensureNs(names.natNs());
+        }
+        List<String> started = new ArrayList<>();
+        int i = 0;
+        for (LabSpec.Node node : spec.nodes()) {
+            i++;
+            if (ensureNode(node, i)) {
+                started.add(node.name());
+            }
+            progress.accept(node.name());
+        }
+        for (LabSpec.Node node : spec.nodes()) {
+            awaitSsh(node);
+        }
+        return started;
+    }
+
+    private boolean ensureNs(String ns) {
+        if (Host.run("ip", "netns", "exec", ns, "true").ok()) {
+            state.add("namespaces", ns);
+            return false;
+        }
+        Host.must("create namespace " + ns, "ip", "netns", "add", ns);
+        state.add("namespaces", ns);
+        Host.must("create namespace " + ns, "ip", "-n", ns, "link", "set", "lo", "up");
+        return true;
+    }
+
+    private boolean ensureNode(LabSpec.Node node, int index) {
+        String ns = names.nodeNs(node.name());
+        if (ensureNs(ns)) {
+            String port = "e" + index;
+            Host.must("wire " + node.name() + "'s eth1", "ip", "link", "add", "eth1", "netns", ns, "type", "veth", "peer", "name", port,
+                    "netns", names.switchNs());
+            Host.must("wire " + node.name() + "'s eth1", "ip", "-n", names.switchNs(), "link", "set", port, "master", "br0", "up");
+            Host.must("address " + node.name() + "'s eth1", "ip", "-n", ns, "addr", "add",
+                    node.ip() + "/" + spec.underlay().cidr().prefixLen(), "dev", "eth1");
+            Host.must("bring up " + node.name() + "'s eth1", "ip", "-n", ns, "link", "set", "eth1", "up");
+            if (spec.underlay().nat()) {
+                String stub = "n" + index;
+                Host.must("wire " + node.name() + "'s NAT eth0", "ip", "link", "add", "eth0", "netns", ns, "type", "veth", "peer", "name",
+                        stub, "netns", names.natNs());
+                Host.must("wire " + node.name() + "'s NAT eth0", "ip", "-n", names.natNs(), "link", "set", stub, "up");
+                Host.must("address " + node.name() + "'s eth0", "ip", "-n", ns, "addr", "add", "10.0.2.15/24", "dev", "eth0");
+                Host.must("bring up " + node.name() + "'s eth0", "ip", "-n", ns, "link", "set", "eth0", "up");
+                Host.must("route " + node.name() + "'s default via eth0", "ip", "-n", ns, "route", "add", "default", "via", "10.0.2.2",
+                        "dev", "eth0");
+            }
+            Host.must("enable forwarding on " + node.name(), "ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+        }
+        Long pid = state.pids().get("sshd/" + node.name());
+        if (pid != null && Host.alive(pid)) {
+            return false;
+        }
+        startSshd(node, ns);
+        return true;
+    }
+
+    private void startSshd(LabSpec.Node node, String ns) {
+        Path dir = state.dir().resolve("nodes").resolve(node.name());
+        try {
+            for (String d : List.of("etc.upper", "etc.work", "var.upper", "var.work", "opt.upper", "opt.work")) {
+                Files.createDirectories(dir.resolve(d));
+            }
+            Path hostKey = dir.resolve("ssh_host_ed25519_key");
+            if (!Files.exists(hostKey)) {
+                Host.must("generate " + node.name() + "'s host key", "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C",
+                        node.name(), "-f", hostKey.toString());
+            }
+            String pub = Files.readString(hostKey.resolveSibling("ssh_host_ed25519_key.pub"), StandardCharsets.UTF_8).trim();
+            pinHostKey(node.ip().toString(), pub);
+            Path config = dir.resolve("sshd_config");
+            Files.writeString(config, String.join("\n",
+                    "# sshd of lab " + spec.name() + " node " + node.name() + ", written by vxlab",
+                    "ListenAddress " + node.ip(),
+                    "Port 22",
+                    "HostKey " + hostKey,
+                    "PidFile none",
+                    "AuthorizedKeysFile " + clientKey() + ".pub",
+                    "PermitRootLogin prohibit-password",
+                    "PasswordAuthentication no",
+                    "KbdInteractiveAuthentication no",
+                    "StrictModes no",
+                    "UsePAM no",
+                    "PrintMotd no",
+                    "Subsystem sftp internal-sftp", ""), StandardCharsets.UTF_8);
+            String script = "set -e; hostname \"$1\"; d=\"$2\"; "
+                    + "mount -t overlay vxlab-etc -o lowerdir=/etc,upperdir=$d/etc.upper,workdir=$d/etc.work /etc; "
+                    + "mount -t overlay vxlab-var -o lowerdir=/var,upperdir=$d/var.upper,workdir=$d/var.work /var; "
+                    + "mount -t overlay vxlab-opt -o lowerdir=/opt,upperdir=$d/opt.upper,workdir=$d/opt.work /opt; "
+                    + "mount -t tmpfs -o mode=755 vxlab-run /run; "
+                    + "mkdir -p /run/sshd /run/flannel /etc/sysconfig /etc/firewalld /etc/systemd/system /var/lib/vxlab /var/log; "
+                    + "echo \"$1\" > /etc/hostname; "
+                    + "exec /usr/sbin/sshd -D -e -f \"$d/sshd_config\"";
+            List<String> cmd = List.of("setsid", "ip", "netns", "exec", ns, "unshare", "--mount", "--uts", "--propagation", "private",
+                    "--", "sh", "-c", script, "vxlab-node", node.name(), dir.toString());
+            verbose.accept(String.join(" ", cmd));
+            long pid = Host.spawn(cmd, dir.resolve("sshd.log"));
+            state.pid("sshd/" + node.name(), pid);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void pinHostKey(String ip, String pubLine) throws IOException {
+        String[] parts = pubLine.split("\\s+");
+        String entry = ip + " " + parts[0] + " " + parts[1];
+        List<String> lines = Files.exists(knownHosts()) ? new ArrayList<>(Files.readAllLines(knownHosts())) : new ArrayList<>();
+        lines.removeIf(l -> l.startsWith(ip + " "));
+        lines.add(entry);
+        Files.write(knownHosts(), lines, StandardCharsets.UTF_8);
+    }
+
+    private void ensureKeys() {
+        try {
+            Files.createDirectories(clientKey().getParent());
+            if (!Files.exists(clientKey())) {
+                Host.must("generate the lab's SSH key", "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "vxlab-" + spec.name(),
+                        "-f", clientKey().toString());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Before connecting from the root namespace: the route to the node must lead into this lab's link. */
+    public void checkRoute(Ip4 ip) {
+        Host.Result r = Host.run("ip", "-o", "route", "get", ip.toString());
+        if (!r.ok() || !r.out().contains(" dev " + names.rootLink() + " ")) {
+            throw new VxlabException("refusing to contact " + ip + ": the route to it does not lead into lab " + spec.name() + " ("
+                    + (r.ok() ? r.out().trim() : "no route") + "); nothing was sent",
+                    "is the lab up? `vxlab up " + spec.source() + "` builds it");
+        }
+    }
+
+    private void awaitSsh(LabSpec.Node node) {
+        checkRoute(node.ip());
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(node.ip().toString(), 22), 300);
+                return;
+            } catch (IOException e) {
+                sleep(50);
+            }
+        }
+        throw new VxlabException("sshd of node " + node.name() + " did not come up at " + node.ip() + ":22",
+                "see " + state.dir().resolve("nodes").resolve(node.name()).resolve("sshd.log"));
+    }
+
+    /** Removes what the state file records: processes in the lab's namespaces, the namespaces, the root link. */
+    public static void down(LabState state, Consumer<String> verbose) {
+        for (var e : state.pids().entrySet()) {
+            verbose.accept("stop " + e.getKey() + " pid " + e.getValue());
+            Host.stop(e.getValue(), 5);
+            state.pid(e.getKey(), null);
+        }
+        List<String> namespaces = state.list("namespaces");
+        for (String ns : namespaces) {
+            // processes started over SSH inside a node (agents, test containers' pings) die with its namespace's last users
+            for (String pid : Host.run("ip", "netns", "pids", ns).out().split("\\s+")) {
+                if (!pid.isBlank()) {
+                    verbose.accept("stop pid " + pid + " in " + ns);
+                    Host.stop(Long.parseLong(pid.trim()), 5);
+                }
+            }
+        }
+        for (String ns : namespaces) {
+            Host.run("ip", "netns", "del", ns);
+            state.remove("namespaces", ns);
+        }
+        for (String link : state.list("rootLinks")) {
+            Host.run("ip", "link", "del", link);
+            state.remove("rootLinks", link);
+        }
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VxlabException("interrupted", null, e);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.vxlab.orchestrator.verify;
+
+import dev.vxlab.orchestrator.VxlabException;
+import dev.vxlab.orchestrator.transport.RemoteShell;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Proves the overlay: on every node a test container (a network namespace on a bridge docker0 addressed from
+ * the node's FLANNEL_SUBNET with FLANNEL_MTU, as Docker with --bip/--mtu would make it), then a ping from
+ * every container to every other node's container. The matrix holds RTTs in ms, or null for a failed pair.
+ */
+public final class PingMatrix {
+    static final Pattern RTT = Pattern.compile("time=([0-9.]+) ms");
+
+    private PingMatrix() {
+    }
+
+    public record Result(List<String> nodes, Map<String, String> containerIps, Double[][] rtt) {
+        public List<String> failed() {
+            List<String> f = new ArrayList<>();
+            for (int i = 0; i < nodes.size(); i++) {
+                for (int j = 0; j < nodes.size(); j++) {
+                    if (i != j && rtt[i][j] == null) {
+                        f.add(nodes.get(i) + " -> " + nodes.get(j));
+                    }
+                }
+            }
+            return f;
+        }
+
+        public String render() {
+            StringBuilder sb = new StringBuilder(String.format("%-12s", "from \\ to"));
+            nodes.forEach(n -> sb.append(String.format("%12s", n)));
+            sb.append('\n');
+            for (int i = 0; i < nodes.size(); i++) {
+                sb.append(String.format("%-12s", nodes.get(i)));
+                for (int j = 0; j < nodes.size(); j++) {
+                    sb.append(String.format("%12s", i == j ? "-" : rtt[i][j] == null ? "FAIL" : String.format("%.2f ms", rtt[i][j])));
+                }
+                sb.append('\n');
+            }
+            return sb.toString();
+        }
+    }
+
+    /** The test container on one node: idempotent; returns its address. */
+    public static String ensureContainer(RemoteShell sh, String node) {
+        String script = "set -e; . /run/flannel/subnet.env; "
+                + "base=${FLANNEL_SUBNET%.*}; len=${FLANNEL_SUBNET#*/}; "
+                + "ip link show docker0 >/dev/null 2>&1 || ip link add docker0 type bridge; "
+                + "ip addr replace $FLANNEL_SUBNET dev docker0; ip link set docker0 mtu $FLANNEL_MTU up; "
+                + "if ! ip netns exec vxtest true 2>/dev/null; then "
+                + "  ip netns add vxtest; ip -n vxtest link set lo up; "
+                + "  ip link add vxtest0 mtu $FLANNEL_MTU type veth peer name eth0 netns vxtest mtu $FLANNEL_MTU; "
+                + "  ip link set vxtest0 master docker0 up; "
+                + "  ip -n vxtest addr add $base.2/$len dev eth0; ip -n vxtest link set eth0 up; "
+                + "  ip -n vxtest route add default via $base.1; "
+                + "fi; echo $base.2";
+        RemoteShell.Result r = sh.exec("sh -c " + dev.vxlab.orchestrator.transport.Shell.quote(script));
+        if (!r.ok()) {
+            throw new VxlabException("cannot set up the test container on " + node + ": " + r.stderr().trim(),
+                    "does the node have its subnet.env? (the agent step makes it)");
+        }
+        String[] lines = r.stdout().trim().split("\n");
+        return lines[lines.length - 1].trim();
+    }
+
+    /** Pings every ordered pair, through each node's own shell. */
+    public static Result run(Map<String, RemoteShell> shells, Map<String, String> containerIps) {
+        List<String> nodes = new ArrayList<>(shells.keySet());
+        Double[][] rtt = new Double[nodes.size()][nodes.size()];
+        for (int i = 0; i < nodes.size(); i++) {
+            RemoteShell sh = shells.get(nodes.get(i));
+            for (int j = 0; j < nodes.size(); j++) {
+                if (i == j) {
+                    continue;
+                }
+                String ip = containerIps.get(nodes.get(j));
+                RemoteShell.Result r = sh.exec("ip netns exec vxtest ping -c 2 -i 0.2 -W 2 " + dev.vxlab.orchestrator.transport.Shell.quote(ip));
+                Matcher m = RTT.matcher(r.stdout());
+                Double last = null;
+                while (m.find()) {
+                    last = Double.parseDouble(m.group(1));
+                }
+                rtt[i][j] = r.ok() ? last : null;
+            }
+        }
+        return new Result(nodes, new LinkedHashMap<>(containerIps), rtt);
+    }
+}

@@ -1,0 +1,153 @@
+package dev.vxlab.orchestrator.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vxlab.agent.json.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * `vxlab up` for real, as root: netns nodes with their own sshd, etcd as a process and in a container,
+ * templates over SSH, agents, the ping matrix; then a second `up` that changes nothing, `status --json`, and
+ * `down` leaving no namespace, link, process or state of the lab behind. The labs use underlays of their own
+ * (192.168.77-79.0/24) and names starting with "it".
+ */
+class LabUpIT {
+    static Path state;
+
+    @BeforeAll
+    static void stateDir() throws IOException {
+        state = Files.createTempDirectory("vxlab-it-state-");
+        System.setProperty("vxlab.state.home", state.toString());
+    }
+
+    @AfterAll
+    static void cleanup() throws IOException {
+        for (String lab : List.of("itproc", "itcont", "ittrap")) {
+            run("down", lab);
+        }
+        Vxlab.deleteTree(state);
+    }
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8); PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            System.setOut(o);
+            System.setErr(e);
+            int code = Vxlab.run(args, o, e);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    static String spec(String name) {
+        return Path.of("src/test/resources/it", name).toString();
+    }
+
+    static String ipState() {
+        return run0("ip", "netns", "list") + run0("ip", "-br", "link") + run0("ip", "route");
+    }
+
+    static String run0(String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            return s;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    void upVerifyStatusRerunDown(String specFile, String lab) {
+        String before = ipState();
+        Run up = run("up", spec(specFile));
+        assertEquals(0, up.code(), up.out() + up.err());
+        assertTrue(up.out().contains("all 6 pairs ping"), up.out());
+
+        Run verify = run("verify", lab, "--json");
+        assertEquals(0, verify.code(), verify.out() + verify.err());
+        Map<String, Object> v = Json.parseObject(verify.out().trim());
+        assertEquals(List.of(), v.get("failed"));
+        assertEquals(6, ((List<?>) v.get("pairs")).size());
+
+        Run status = run("status", lab, "--json");
+        assertEquals(0, status.code(), status.err());
+        Map<String, Object> st = Json.parseObject(status.out().trim());
+        Set<Object> subnets = new HashSet<>();
+        for (Object n : (List<?>) st.get("nodes")) {
+            Map<?, ?> node = (Map<?, ?>) n;
+            subnets.add(node.get("subnet"));
+            assertEquals("running", node.get("agent"));
+            assertEquals("eth1", node.get("interface"));
+        }
+        subnets.remove(null);
+        assertEquals(3, subnets.size(), status.out());
+
+        Run again = run("up", spec(specFile));
+        assertEquals(0, again.code(), again.out() + again.err());
+        assertFalse(again.out().contains(" changed"), "a second up changes nothing:\n" + again.out());
+        assertFalse(again.out().contains("started"), again.out());
+
+        Run down = run("down", lab);
+        assertEquals(0, down.code(), down.err());
+        assertFalse(Files.exists(state.resolve("labs").resolve(lab)), "lab state removed");
+        assertEquals(before, ipState(), "down leaves namespaces, links and routes as they were");
+        assertEquals("", run0("docker", "ps", "-aq", "--filter", "label=dev.vxlab.lab=" + lab).trim(), "no etcd container left");
+    }
+
+    @Test
+    void processEtcdLab() {
+        upVerifyStatusRerunDown("process-lab.yaml", "itproc");
+    }
+
+    @Test
+    void containerEtcdLab() {
+        upVerifyStatusRerunDown("container-lab.yaml", "itcont");
+    }
+
+    @Test
+    void vagrantTrapStopsAtTheAgentStepWithTheExplanationAndDownCleansUp() {
+        String before = ipState();
+        Run up = run("up", spec("trap-lab.yaml"));
+        assertEquals(1, up.code(), up.out() + up.err());
+        assertTrue(up.err().contains("10.0.2.15") && up.err().contains("--iface=eth1") && up.err().contains("kube1"), up.err());
+        Run down = run("down", "ittrap");
+        assertEquals(0, down.code(), down.err());
+        assertEquals(before, ipState());
+    }
+
+    @Test
+    void badSpecChangesNothingAndExitsTwo() throws IOException {
+        Path bad = Files.createTempFile("bad-", ".yaml");
+        Files.writeString(bad, "name: Bad_Name\nprovider: qemu\nnodes: []\n");
+        String before = ipState();
+        Run up = run("up", bad.toString());
+        assertEquals(2, up.code(), up.err());
+        assertTrue(up.err().contains(bad + ":1:7"), up.err());
+        assertEquals(before, ipState());
+        assertFalse(Files.exists(state.resolve("labs")) && Files.list(state.resolve("labs")).findAny().isPresent());
+        Files.delete(bad);
+    }
+}
