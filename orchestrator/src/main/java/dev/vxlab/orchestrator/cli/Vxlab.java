@@ -164,10 +164,11 @@ public final class Vxlab implements Callable<Integer> {
             Provisioner prov = new Provisioner(spec);
             byte[] jar = read(repoHome().resolve("node-agent/target/vxlabd.jar"), "the agent's jar");
             byte[] launcher = read(repoHome().resolve("node-agent/bin/vxlabd"), "the agent's launcher");
-            Map<String, SshjShell> shells = new LinkedHashMap<>();
+            Map<String, SshjShell> shells = new java.util.concurrent.ConcurrentHashMap<>();
             try {
+                // every node in parallel, each step to the end on all nodes before the next starts
                 p.step("files");
-                for (LabSpec.Node node : spec.nodes()) {
+                forEachNode(spec, node -> {
                     SshjShell sh = connect(provider, node);
                     shells.put(node.name(), sh);
                     for (Provisioner.Outcome o : prov.pushFiles(sh, renderer.render(spec, node, etcd.endpoints()))) {
@@ -175,32 +176,32 @@ public final class Vxlab implements Callable<Integer> {
                     }
                     Provisioner.Outcome fw = prov.firewall(sh);
                     p.line(node.name() + " " + fw.what() + " " + (fw.changed() ? "changed" : "unchanged"));
-                }
+                });
                 p.step("agents");
-                Map<String, String> subnets = new LinkedHashMap<>();
-                for (LabSpec.Node node : spec.nodes()) {
+                forEachNode(spec, node -> {
                     Provisioner.Outcome o = prov.agent(shells.get(node.name()), jar, launcher);
                     p.line(node.name() + " " + o.what() + " " + (o.changed() ? "changed" : "unchanged"));
-                }
-                List<String> refused = new ArrayList<>();
-                for (LabSpec.Node node : spec.nodes()) {
+                });
+                List<String> refused = java.util.Collections.synchronizedList(new ArrayList<>());
+                forEachNode(spec, node -> {
                     try {
                         String env = prov.awaitLease(shells.get(node.name()), node.name(), 60);
                         String subnet = env.lines().filter(l -> l.startsWith("FLANNEL_SUBNET=")).findFirst().orElse("?").substring(15);
-                        subnets.put(node.name(), subnet);
                         p.line(node.name() + " lease FLANNEL_SUBNET=" + subnet);
                     } catch (VxlabException e) {
                         refused.add(e.getMessage());
                         p.line(node.name() + " FAILED");
                     }
-                }
+                });
                 if (!refused.isEmpty()) {
                     throw new VxlabException("the agent step failed on " + refused.size() + " node(s):\n  " + String.join("\n  ", refused),
                             "fix the agent options in " + spec.source() + " (agent.options), then `vxlab up` again; `vxlab down "
                                     + spec.name() + "` removes the lab");
                 }
+                Map<String, SshjShell> ordered = new LinkedHashMap<>();
+                spec.nodes().forEach(n -> ordered.put(n.name(), shells.get(n.name())));
                 p.step("verify");
-                int code = verify(spec, shells, p, common.json);
+                int code = verify(spec, ordered, p, common.json);
                 System.out.println(p.summary());
                 return code;
             } finally {
@@ -209,11 +210,40 @@ public final class Vxlab implements Callable<Integer> {
         }
     }
 
-    static int verify(LabSpec spec, Map<String, ? extends RemoteShell> shells, Progress p, boolean json) {
-        Map<String, String> ips = new LinkedHashMap<>();
-        for (var e : shells.entrySet()) {
-            ips.put(e.getKey(), PingMatrix.ensureContainer(e.getValue(), e.getKey()));
+    /** Runs {@code work} for every node at once; the first failure (in node order) is rethrown after all finished. */
+    static void forEachNode(LabSpec spec, java.util.function.Consumer<LabSpec.Node> work) {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.min(8, spec.nodes().size()));
+        try {
+            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+            for (LabSpec.Node node : spec.nodes()) {
+                futures.add(pool.submit(() -> work.accept(node)));
+            }
+            RuntimeException first = null;
+            for (java.util.concurrent.Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (first == null) {
+                        first = e.getCause() instanceof RuntimeException re ? re : new RuntimeException(e.getCause());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new VxlabException("interrupted", null, e);
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+        } finally {
+            pool.shutdown();
         }
+    }
+
+    static int verify(LabSpec spec, Map<String, ? extends RemoteShell> shells, Progress p, boolean json) {
+        Map<String, String> found = new java.util.concurrent.ConcurrentHashMap<>();
+        forEachNode(spec, node -> found.put(node.name(), PingMatrix.ensureContainer(shells.get(node.name()), node.name())));
+        Map<String, String> ips = new LinkedHashMap<>();
+        shells.keySet().forEach(n -> ips.put(n, found.get(n)));
         @SuppressWarnings("unchecked")
         PingMatrix.Result r = PingMatrix.run((Map<String, RemoteShell>) (Map<String, ?>) shells, ips);
         if (json) {

@@ -6,8 +6,6 @@ import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.lab.Host;
 import dev.vxlab.orchestrator.lab.LabState;
 import dev.vxlab.orchestrator.spec.LabSpec;
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
@@ -141,19 +139,47 @@ public final class LabEtcd {
         return Json.write(m);
     }
 
-    /** Writes the network config; returns false when it was already there, unchanged. */
+    /**
+     * Writes the network config; returns false when it was already there, unchanged. Through etcd's JSON
+     * gateway (/v3/kv/range and /v3/kv/put, keys and values base64): one HTTP request each, no gRPC client to
+     * load for a single key.
+     */
     public static boolean writeConfig(List<String> endpoints, String prefix, String json) {
-        try (Client c = Client.builder().endpoints(endpoints.toArray(String[]::new)).build()) {
-            ByteSequence key = ByteSequence.from(SubnetKey.config(prefix), StandardCharsets.UTF_8);
-            var kvs = c.getKVClient().get(key).get(10, TimeUnit.SECONDS).getKvs();
-            if (!kvs.isEmpty() && kvs.get(0).getValue().toString(StandardCharsets.UTF_8).equals(json)) {
+        String endpoint = endpoints.get(0);
+        String key = b64(SubnetKey.config(prefix));
+        try {
+            Map<String, Object> range = Json.parseObject(post(endpoint + "/v3/kv/range", "{\"key\":\"" + key + "\"}"));
+            if (range.get("kvs") instanceof List<?> kvs && !kvs.isEmpty() && kvs.get(0) instanceof Map<?, ?> kv
+                    && json.equals(new String(java.util.Base64.getDecoder().decode(String.valueOf(kv.get("value"))), StandardCharsets.UTF_8))) {
                 return false;
             }
-            c.getKVClient().put(key, ByteSequence.from(json, StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+            post(endpoint + "/v3/kv/put", "{\"key\":\"" + key + "\",\"value\":\"" + b64(json) + "\"}");
             return true;
-        } catch (Exception e) {
-            throw new VxlabException("cannot write the network config to etcd at " + endpoints + ": " + e.getMessage(),
-                    "check that etcd answers: curl " + endpoints.get(0) + "/health", e);
+        } catch (IOException | RuntimeException e) {
+            throw new VxlabException("cannot write the network config to etcd at " + endpoint + ": " + e.getMessage(),
+                    "check that etcd answers: curl " + endpoint + "/health", e);
+        }
+    }
+
+    private static String b64(String s) {
+        return java.util.Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String post(String url, String body) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+        c.setConnectTimeout(3000);
+        c.setReadTimeout(10_000);
+        c.setRequestMethod("POST");
+        c.setDoOutput(true);
+        c.setRequestProperty("Content-Type", "application/json");
+        try (var out = c.getOutputStream()) {
+            out.write(body.getBytes(StandardCharsets.UTF_8));
+        }
+        if (c.getResponseCode() != 200) {
+            throw new IOException("HTTP " + c.getResponseCode() + " from " + url);
+        }
+        try (var in = c.getInputStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

@@ -86,20 +86,20 @@ public final class SshjShell implements RemoteShell {
     @Override
     public boolean put(String path, byte[] content, String mode) {
         String q = Shell.quote(path);
-        String want = sha256(content);
-        Result have = exec("[ -f " + q + " ] && sha256sum " + q + " | cut -d' ' -f1 && stat -c %a " + q);
+        String dir = path.substring(0, Math.max(1, path.lastIndexOf('/')));
+        // one round trip: the directory exists afterwards, and we learn the file's hash and mode if it is there
+        Result have = exec("mkdir -p " + Shell.quote(dir) + " && if [ -f " + q + " ]; then sha256sum " + q
+                + " | cut -d' ' -f1; stat -c %a " + q + "; fi");
+        if (!have.ok()) {
+            throw new VxlabException("cannot create " + dir + " on " + where + ": " + have.stderr().trim(), null);
+        }
         String[] lines = have.stdout().trim().split("\n");
-        if (have.ok() && lines.length == 2 && lines[0].equals(want) && Integer.parseInt(lines[1], 8) == Integer.parseInt(mode, 8)) {
+        if (lines.length == 2 && lines[0].equals(sha256(content)) && Integer.parseInt(lines[1].trim(), 8) == Integer.parseInt(mode, 8)) {
             return false;
         }
-        String dir = path.substring(0, Math.max(1, path.lastIndexOf('/')));
         String tmp = path + ".vxlab-tmp";
-        Result mk = exec("mkdir -p " + Shell.quote(dir));
-        if (!mk.ok()) {
-            throw new VxlabException("cannot create " + dir + " on " + where + ": " + mk.stderr().trim(), null);
-        }
-        try (SFTPClient sftp = ssh.newSFTPClient()) {
-            sftp.put(new InMemorySourceFile() {
+        try {
+            sftp().put(new InMemorySourceFile() {
                 @Override
                 public String getName() {
                     return tmp.substring(tmp.lastIndexOf('/') + 1);
@@ -125,6 +125,15 @@ public final class SshjShell implements RemoteShell {
         return true;
     }
 
+    private SFTPClient sftpClient;
+
+    private synchronized SFTPClient sftp() throws IOException {
+        if (sftpClient == null) {
+            sftpClient = ssh.newSFTPClient();
+        }
+        return sftpClient;
+    }
+
     static String sha256(byte[] content) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
@@ -136,6 +145,9 @@ public final class SshjShell implements RemoteShell {
     @Override
     public void close() {
         try {
+            if (sftpClient != null) {
+                sftpClient.close();
+            }
             ssh.close();
         } catch (IOException ignored) {
             // closing anyway

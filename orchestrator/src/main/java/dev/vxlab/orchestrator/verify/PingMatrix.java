@@ -70,26 +70,61 @@ public final class PingMatrix {
         return lines[lines.length - 1].trim();
     }
 
-    /** Pings every ordered pair, through each node's own shell. */
+    /**
+     * Pings every ordered pair: one command per source node, which pings all the others at once and prints
+     * "&lt;ip&gt; &lt;exit code&gt; &lt;last rtt&gt;" per target; the source nodes run in parallel.
+     */
     public static Result run(Map<String, RemoteShell> shells, Map<String, String> containerIps) {
         List<String> nodes = new ArrayList<>(shells.keySet());
         Double[][] rtt = new Double[nodes.size()][nodes.size()];
-        for (int i = 0; i < nodes.size(); i++) {
-            RemoteShell sh = shells.get(nodes.get(i));
-            for (int j = 0; j < nodes.size(); j++) {
-                if (i == j) {
-                    continue;
-                }
-                String ip = containerIps.get(nodes.get(j));
-                RemoteShell.Result r = sh.exec("ip netns exec vxtest ping -c 2 -i 0.2 -W 2 " + dev.vxlab.orchestrator.transport.Shell.quote(ip));
-                Matcher m = RTT.matcher(r.stdout());
-                Double last = null;
-                while (m.find()) {
-                    last = Double.parseDouble(m.group(1));
-                }
-                rtt[i][j] = r.ok() ? last : null;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.min(8, nodes.size()));
+        try {
+            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < nodes.size(); i++) {
+                int from = i;
+                futures.add(pool.submit(() -> pingFrom(shells.get(nodes.get(from)), from, nodes, containerIps, rtt)));
             }
+            for (java.util.concurrent.Future<?> f : futures) {
+                f.get();
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VxlabException("interrupted", null, e);
+        } finally {
+            pool.shutdown();
         }
         return new Result(nodes, new LinkedHashMap<>(containerIps), rtt);
+    }
+
+    private static void pingFrom(RemoteShell sh, int from, List<String> nodes, Map<String, String> ips, Double[][] rtt) {
+        StringBuilder script = new StringBuilder("d=$(mktemp -d); ");
+        for (int j = 0; j < nodes.size(); j++) {
+            if (j != from) {
+                String ip = dev.vxlab.orchestrator.transport.Shell.quote(ips.get(nodes.get(j)));
+                script.append("(ip netns exec vxtest ping -c 2 -i 0.2 -W 2 ").append(ip).append(" > \"$d/").append(j)
+                        .append("\" 2>&1; echo $? >> \"$d/").append(j).append("\") & ");
+            }
+        }
+        script.append("wait; for f in \"$d\"/*; do echo \"== ${f##*/}\"; cat \"$f\"; done; rm -rf \"$d\"");
+        RemoteShell.Result r = sh.exec("sh -c " + dev.vxlab.orchestrator.transport.Shell.quote(script.toString()));
+        String[] blocks = r.stdout().split("(?m)^== ");
+        for (String block : blocks) {
+            if (block.isBlank()) {
+                continue;
+            }
+            int nl = block.indexOf('\n');
+            int j = Integer.parseInt(block.substring(0, nl).trim());
+            String body = block.substring(nl + 1).trim();
+            String[] lines = body.split("\n");
+            boolean ok = lines[lines.length - 1].trim().equals("0");
+            Matcher m = RTT.matcher(body);
+            Double last = null;
+            while (m.find()) {
+                last = Double.parseDouble(m.group(1));
+            }
+            rtt[from][j] = ok ? last : null;
+        }
     }
 }

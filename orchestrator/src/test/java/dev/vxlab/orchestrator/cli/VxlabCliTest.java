@@ -1,0 +1,90 @@
+package dev.vxlab.orchestrator.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line, parsed without running anything (as jib tests its CLI), plus the exit codes of bad input. */
+class VxlabCliTest {
+
+    static <T> T parse(T command, String... args) {
+        return CommandLine.populateCommand(command, args);
+    }
+
+    @Test
+    void upTakesASpecAndTheCommonOptions() {
+        Vxlab.Up up = parse(new Vxlab.Up(), "labs/quickstart.yaml", "--verbose", "--json");
+        assertEquals(Path.of("labs/quickstart.yaml"), up.specFile);
+        assertTrue(up.common.verbose && up.common.json);
+        assertThrows(CommandLine.MissingParameterException.class, () -> parse(new Vxlab.Up()));
+    }
+
+    @Test
+    void renderNeedsOut() {
+        Vxlab.Render r = parse(new Vxlab.Render(), "labs/quickstart.yaml", "--out", "/tmp/x");
+        assertEquals(Path.of("/tmp/x"), r.out);
+        assertThrows(CommandLine.MissingParameterException.class, () -> parse(new Vxlab.Render(), "labs/quickstart.yaml"));
+    }
+
+    @Test
+    void sshTakesLabNodeAndACommandAfterTheDoubleDash() {
+        Vxlab.Ssh s = parse(new Vxlab.Ssh(), "quickstart", "kube1", "--", "ip", "-br", "addr");
+        assertEquals("quickstart", s.lab);
+        assertEquals("kube1", s.node);
+        assertEquals(List.of("ip", "-br", "addr"), s.cmd);
+    }
+
+    @Test
+    void statusNameIsOptional() {
+        assertEquals(null, parse(new Vxlab.Status()).lab);
+        assertEquals("quickstart", parse(new Vxlab.Status(), "quickstart", "--json").lab);
+    }
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Vxlab.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void unknownSubcommandOrOptionIsExitTwo() {
+        assertEquals(2, run("launch").code());
+        assertEquals(2, run("up", "--frobnicate", "x.yaml").code());
+    }
+
+    @Test
+    void helpDocumentsTheExitCodes() {
+        Run r = run("--help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("Exit codes: 0 success; 1 a step failed"), r.out());
+    }
+
+    @Test
+    void aBadSpecIsExitTwoWithFileLineColumnAndNothingIsMade(@TempDir Path dir) throws Exception {
+        Path spec = dir.resolve("bad.yaml");
+        Files.writeString(spec, "name: Bad_Name\nnodes:\n  - {name: kube1, ip: 192.168.56.11}\n");
+        System.setProperty("vxlab.state.home", dir.resolve("state").toString());
+        try {
+            Run r = run("up", spec.toString());
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains(spec + ":1:7: name:"), r.err());
+            assertTrue(Files.notExists(dir.resolve("state")), "no lab state was created");
+        } finally {
+            System.clearProperty("vxlab.state.home");
+        }
+    }
+}
