@@ -3,10 +3,10 @@
 # (scripts/lib/lab.sh) with etcd in the lab's switch namespace:
 #   1. all N agents started at the same moment -> time until the full mesh (every node has a route on
 #      flannel.1 to every other node's subnet), checked with `ip route`;
-#   2. join latency: JOINS times, a new lease is put with etcdctl; for each peer, time from just before
-#      etcdctl to the peer's "Subnet added" (logged after the kernel change);
-#   3. leave latency: the lease is deleted with etcdctl; time to each peer's "Subnet removed".
-#      Both include etcdctl's own start-up, printed on its own line: upper bounds.
+#   2. join latency: JOINS times, a new lease is put with etcdctl; for each peer, time from the moment a
+#      watcher (`etcdctl watch`, beside the agents) sees the put to the peer's "Subnet added" (logged after
+#      the kernel change);
+#   3. leave latency: the lease is deleted; time from the watcher seeing it to each peer's "Subnet removed".
 #   4. agent RSS and CPU seconds (utime+stime) of every agent once the mesh is idle;
 #   5. iperf3 container->container over the overlay against node->node on the underlay (node 1 -> node 2).
 #   bench/mesh.sh [NODES] [JOINS]      (defaults 16 and 5)
@@ -22,6 +22,7 @@ pids=()
 etcd_pid=
 cleanup() {
   for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  [[ -n ${watch_pid:-} ]] && kill "$watch_pid" 2>/dev/null
   for f in "$work"/iperf-*.pid; do [[ -f $f ]] && kill "$(cat "$f")" 2>/dev/null; done
   [[ -n $etcd_pid ]] && kill "$etcd_pid" 2>/dev/null
   sleep 0.5
@@ -58,34 +59,42 @@ done
 t1=$(ms)
 echo "full mesh ($n nodes, $((n * (n - 1))) routes): $((t1 - t0)) ms after the simultaneous start"
 
-join=(); leave=(); ctl=()
+join=(); leave=()
 # A join is a lease put into etcd with etcdctl, as a new node's agent would write it (a VTEP that sends
-# nothing); t0 is taken just before etcdctl starts, so each figure includes etcdctl's own start-up (given
-# separately as "etcdctl put/del itself"): an upper bound of the agent's reaction.
+# nothing). Its time is when a watcher (etcdctl watch, a watch client like the agents) sees the event;
+# latency = each peer's "Subnet added" (logged after the kernel change) minus that. Leave likewise.
+ip netns exec "${p}sw" env ETCDCTL_API=3 etcdctl --endpoints=http://192.168.56.1:2379 watch --prefix /coreos.com/network/subnets/ \
+  2>/dev/null > >(while IFS= read -r l; do printf '%s %s\n' "$(date +%s%3N)" "$l"; done >"$work/watch.log") &
+watch_pid=$!   # etcdctl itself (ip netns exec and env exec it)
+sleep 1
+seen() { # key event-number -> ms of the watcher line with that key, the Nth time it appears
+  local t
+  until t=$(grep -F " $1" "$work/watch.log" | sed -n "${2}p" | cut -d' ' -f1) && [[ -n $t ]]; do sleep 0.01; done
+  echo "$t"
+}
 for k in $(seq 1 "$joins"); do
   subnet="10.244.$((200 + k)).0/24"
   while lab_etcdctl "$p" get --keys-only "/coreos.com/network/subnets/${subnet/\//-}" | grep -q .; do
     subnet="10.244.$(( RANDOM % 250 + 1 )).0/24"
   done
+  key="/coreos.com/network/subnets/${subnet/\//-}"
   value='{"PublicIP":"192.168.56.'$((200 + k))'","PublicIPv6":null,"BackendType":"vxlan","BackendData":{"VNI":1,"VtepMAC":"02:00:00:00:00:'$(printf %02x "$k")'"}}'
-  t0=$(ms)
-  lab_etcdctl "$p" put "/coreos.com/network/subnets/${subnet/\//-}" "$value" >/dev/null
-  ctl+=($(( $(ms) - t0 )))
+  lab_etcdctl "$p" put "$key" "$value" >/dev/null
+  t0=$(seen "$key" 1)
   for i in $(seq 1 "$n"); do
     until grep -q "Subnet added: $subnet" "$work/kube$i/vxlabd.log"; do sleep 0.01; done
     join+=($(( $(logms "$(grep -m1 "Subnet added: $subnet" "$work/kube$i/vxlabd.log")") - t0 )))
   done
-  t0=$(ms)
-  lab_etcdctl "$p" del "/coreos.com/network/subnets/${subnet/\//-}" >/dev/null
-  ctl+=($(( $(ms) - t0 )))
+  lab_etcdctl "$p" del "$key" >/dev/null
+  t0=$(seen "$key" 2)
   for i in $(seq 1 "$n"); do
     until grep -q "Subnet removed: $subnet" "$work/kube$i/vxlabd.log"; do sleep 0.01; done
     leave+=($(( $(logms "$(grep -m1 "Subnet removed: $subnet" "$work/kube$i/vxlabd.log")") - t0 )))
   done
+  sleep 1
 done
-echo "etcdctl put/del itself (ms): $(printf '%s\n' "${ctl[@]}" | stats)"
-echo "join latency (ms, etcdctl put -> route on each peer): $(printf '%s\n' "${join[@]}" | stats)"
-echo "leave latency (ms, etcdctl del -> route gone on each peer): $(printf '%s\n' "${leave[@]}" | stats)"
+echo "join latency (ms, lease event seen by a watcher -> route on each peer): $(printf '%s\n' "${join[@]}" | stats)"
+echo "leave latency (ms, delete seen by a watcher -> route gone on each peer): $(printf '%s\n' "${leave[@]}" | stats)"
 
 sleep 12   # idle through a periodic resync
 rss=(); cpu=()

@@ -61,6 +61,8 @@ import org.slf4j.LoggerFactory;
 public final class Agent {
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
     static final Duration CHECK_INTERVAL = Duration.ofSeconds(10);
+    /** Re-reading the kernel and iptables costs processes; every third check is enough to repair hand edits. */
+    static final int RESYNC_EVERY = 3;
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final AgentConfig config;
@@ -149,6 +151,7 @@ public final class Agent {
         // like flanneld, but only once every peer is programmed and the watch runs
         writeSubnetEnv(new SubnetEnv(net.network(), held.subnet(), mtu, config.ipMasq()));
         Instant nextCheck = clock.instant().plus(CHECK_INTERVAL);
+        int checks = 0;
         while (true) {
             Instant renewAt = held.expires().minus(config.subnetLeaseRenewMargin());
             Instant until = renewAt.isBefore(nextCheck) ? renewAt : nextCheck;
@@ -174,7 +177,8 @@ public final class Agent {
                     log.info("etcd is reachable again");
                 }
                 backoff.reset();
-                if (periodic && !plane.deviceHealthy()) {
+                boolean resyncNow = periodic && ++checks % RESYNC_EVERY == 0;
+                if (resyncNow && !plane.deviceHealthy()) {
                     status.deviceProblem("device " + plane.deviceName() + " is missing; re-creating it");
                     log.warn("Device {} is missing; re-creating it", plane.deviceName());
                     plane.prepare(ext, config.nodeName());
@@ -184,10 +188,10 @@ public final class Agent {
                 status.deviceProblem(null);
                 if (needResync || watchBroken.getAndSet(false)) {
                     needResync = !resync(plane, self);
-                } else if (periodic) {
+                } else if (resyncNow) {
                     metrics.kernelChanges(plane.sync(self, known.values(), true));
                 }
-                if (periodic) {
+                if (resyncNow) {
                     ensureIptables(rules, net, self.subnet(), iptablesWarned);
                 }
                 nextCheck = clock.instant().plus(CHECK_INTERVAL);

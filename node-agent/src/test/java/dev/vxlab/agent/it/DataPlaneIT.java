@@ -189,7 +189,7 @@ class DataPlaneIT extends LabIT {
         String subnet2 = subnetOf(a2);
         a1.awaitLine("Subnet added: " + subnet2, 30);
         assertTrue(lab.inNode(1, "ip", "route", "del", subnet2).ok());
-        long deadline = System.nanoTime() + 20_000_000_000L;
+        long deadline = System.nanoTime() + 45_000_000_000L;
         while (!lab.inNode(1, "ip", "route", "show", subnet2).out().contains("flannel.1")) {
             assertTrue(System.nanoTime() < deadline, "route restored within the resync interval");
             EtcdProcess.sleep(200);
@@ -202,7 +202,7 @@ class DataPlaneIT extends LabIT {
                 + "; printf 'GET /metrics HTTP/1.0\\r\\n\\r\\n' >&3; cat <&3");
         assertTrue(metrics.out().contains("vxlabd_peers_programmed 1"), metrics.out());
         assertTrue(lab.inNode(1, "ip", "link", "del", "flannel.1").ok());
-        deadline = System.nanoTime() + 20_000_000_000L;
+        deadline = System.nanoTime() + 45_000_000_000L;
         while (!lab.inNode(1, "ip", "link", "show", "flannel.1").ok()) {
             assertTrue(System.nanoTime() < deadline, "device re-created within the resync interval");
             EtcdProcess.sleep(200);

@@ -91,7 +91,8 @@ public final class Provisioner {
         String start = "if " + running + "; then kill \"$(cat " + AGENT_PID + ")\"; sleep 0.5; fi; "
                 + "rm -f " + SUBNET_ENV + "; mkdir -p /var/log; cd /; "
                 // only the agent goes to the background, with no descriptor of the SSH session left open
-                + "setsid " + AGENT_BIN + " >>" + AGENT_LOG + " 2>&1 </dev/null & echo $! > " + AGENT_PID;
+                // no class-data-sharing training run: on a lab machine every node would build its own at once
+                + "VXLABD_CDS=off setsid " + AGENT_BIN + " >>" + AGENT_LOG + " 2>&1 </dev/null & echo $! > " + AGENT_PID;
         RemoteShell.Result r = sh.exec(start);
         if (!r.ok()) {
             throw new VxlabException("starting vxlabd failed: " + r.stderr().trim(), "see " + AGENT_LOG + " on the node");

@@ -70,6 +70,21 @@ public final class Host {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
+    /** Stops processes together: SIGTERM to all, then SIGKILL to those still there after {@code seconds}. */
+    public static void stopAll(java.util.Collection<Long> pids, int seconds) {
+        List<ProcessHandle> handles = pids.stream().map(ProcessHandle::of).flatMap(java.util.Optional::stream).toList();
+        handles.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        for (ProcessHandle h : handles) {
+            long left = deadline - System.nanoTime();
+            try {
+                h.onExit().get(Math.max(1, left), TimeUnit.NANOSECONDS);
+            } catch (Exception e) {
+                h.destroyForcibly();
+            }
+        }
+    }
+
     /** Stops a recorded process: SIGTERM, then SIGKILL after {@code seconds}. */
     public static void stop(long pid, int seconds) {
         ProcessHandle.of(pid).ifPresent(h -> {

@@ -244,22 +244,34 @@ public final class NetnsProvider {
                 "see " + state.dir().resolve("nodes").resolve(node.name()).resolve("sshd.log"));
     }
 
-    /** Removes what the state file records: processes in the lab's namespaces, the namespaces, the root link. */
+    /**
+     * Removes what the state file records: the processes in the lab's namespaces (agents, test pings) and the
+     * recorded ones (sshd), all asked to stop at once and killed after 5 s; then etcd; then the namespaces
+     * and the root link. Only recorded names and PIDs, and processes inside the lab's own namespaces.
+     */
     public static void down(LabState state, Consumer<String> verbose) {
-        for (var e : state.pids().entrySet()) {
-            verbose.accept("stop " + e.getKey() + " pid " + e.getValue());
-            Host.stop(e.getValue(), 5);
-            state.pid(e.getKey(), null);
-        }
         List<String> namespaces = state.list("namespaces");
+        List<Long> nodeProcesses = new ArrayList<>();
         for (String ns : namespaces) {
-            // processes started over SSH inside a node (agents, test containers' pings) die with its namespace's last users
             for (String pid : Host.run("ip", "netns", "pids", ns).out().split("\\s+")) {
                 if (!pid.isBlank()) {
-                    verbose.accept("stop pid " + pid + " in " + ns);
-                    Host.stop(Long.parseLong(pid.trim()), 5);
+                    nodeProcesses.add(Long.parseLong(pid.trim()));
                 }
             }
+        }
+        Long etcd = state.pids().get("etcd");
+        state.pids().forEach((role, pid) -> {
+            if (!role.equals("etcd")) {
+                nodeProcesses.add(pid);
+            }
+        });
+        verbose.accept("stop pids " + nodeProcesses);
+        Host.stopAll(nodeProcesses, 5);
+        state.pids().keySet().stream().filter(r -> !r.equals("etcd")).forEach(r -> state.pid(r, null));
+        if (etcd != null) {
+            verbose.accept("stop etcd pid " + etcd);
+            Host.stopAll(List.of(etcd), 5);
+            state.pid("etcd", null);
         }
         for (String ns : namespaces) {
             Host.run("ip", "netns", "del", ns);
