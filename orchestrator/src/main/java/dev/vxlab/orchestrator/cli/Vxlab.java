@@ -7,6 +7,7 @@ import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.deploy.Provisioner;
 import dev.vxlab.orchestrator.etcd.LabEtcd;
 import dev.vxlab.orchestrator.lab.LabState;
+import dev.vxlab.orchestrator.lab.Parallel;
 import dev.vxlab.orchestrator.provider.netns.NetnsProvider;
 import dev.vxlab.orchestrator.render.RenderedFile;
 import dev.vxlab.orchestrator.render.Renderer;
@@ -212,31 +213,7 @@ public final class Vxlab implements Callable<Integer> {
 
     /** Runs {@code work} for every node at once; the first failure (in node order) is rethrown after all finished. */
     static void forEachNode(LabSpec spec, java.util.function.Consumer<LabSpec.Node> work) {
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.min(8, spec.nodes().size()));
-        try {
-            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
-            for (LabSpec.Node node : spec.nodes()) {
-                futures.add(pool.submit(() -> work.accept(node)));
-            }
-            RuntimeException first = null;
-            for (java.util.concurrent.Future<?> f : futures) {
-                try {
-                    f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (first == null) {
-                        first = e.getCause() instanceof RuntimeException re ? re : new RuntimeException(e.getCause());
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new VxlabException("interrupted", null, e);
-                }
-            }
-            if (first != null) {
-                throw first;
-            }
-        } finally {
-            pool.shutdown();
-        }
+        Parallel.forEach(spec.nodes(), work);
     }
 
     static int verify(LabSpec spec, Map<String, ? extends RemoteShell> shells, Progress p, boolean json) {

@@ -77,24 +77,8 @@ public final class PingMatrix {
     public static Result run(Map<String, RemoteShell> shells, Map<String, String> containerIps) {
         List<String> nodes = new ArrayList<>(shells.keySet());
         Double[][] rtt = new Double[nodes.size()][nodes.size()];
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.min(8, nodes.size()));
-        try {
-            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
-            for (int i = 0; i < nodes.size(); i++) {
-                int from = i;
-                futures.add(pool.submit(() -> pingFrom(shells.get(nodes.get(from)), from, nodes, containerIps, rtt)));
-            }
-            for (java.util.concurrent.Future<?> f : futures) {
-                f.get();
-            }
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new VxlabException("interrupted", null, e);
-        } finally {
-            pool.shutdown();
-        }
+        List<Integer> sources = java.util.stream.IntStream.range(0, nodes.size()).boxed().toList();
+        dev.vxlab.orchestrator.lab.Parallel.forEach(sources, from -> pingFrom(shells.get(nodes.get(from)), from, nodes, containerIps, rtt));
         return new Result(nodes, new LinkedHashMap<>(containerIps), rtt);
     }
 
