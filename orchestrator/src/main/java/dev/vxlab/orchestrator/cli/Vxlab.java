@@ -348,10 +348,15 @@ public final class Vxlab implements Callable<Integer> {
             Lab l = Lab.resolve(lab);
             String endpoint = l.state().string("etcdEndpoint");
             List<Lease> leases = List.of();
+            Map<Lease, String> expiries = new java.util.HashMap<>();
             if (endpoint != null) {
                 try (EtcdRegistry reg = new EtcdRegistry(new EtcdRegistry.Settings(List.of(URI.create(endpoint)), l.spec().etcd().prefix(),
                         null, null, null, null, null, Duration.ofSeconds(3)))) {
                     leases = reg.leases().leases();
+                    java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+                    for (Lease lease : leases) {
+                        reg.timeToLive(lease).ifPresent(ttl -> expiries.put(lease, now.plus(ttl).toString()));
+                    }
                 }
             }
             NetnsProvider provider = new NetnsProvider(l.spec(), l.state(), common::say);
@@ -365,7 +370,7 @@ public final class Vxlab implements Callable<Integer> {
                 row.put("interface", lease == null || lease.attrs().node() == null ? null : lease.attrs().node().iface());
                 row.put("subnet", lease == null ? null : lease.subnet().toString());
                 row.put("vtepMac", lease == null ? null : lease.attrs().vtepMac());
-                row.put("leaseExpiry", lease == null ? null : leaseExpiry(endpoint, lease));
+                row.put("leaseExpiry", lease == null ? null : expiries.get(lease));
                 String agent;
                 try (SshjShell sh = connect(provider, node)) {
                     agent = sh.exec("kill -0 \"$(cat " + Provisioner.AGENT_PID + " 2>/dev/null)\" 2>/dev/null").ok() ? "running" : "stopped";
@@ -396,16 +401,6 @@ public final class Vxlab implements Callable<Integer> {
 
         static String dash(Object o) {
             return o == null ? "-" : o.toString();
-        }
-
-        static String leaseExpiry(String endpoint, Lease lease) {
-            try (io.etcd.jetcd.Client c = io.etcd.jetcd.Client.builder().endpoints(endpoint).build()) {
-                long ttl = c.getLeaseClient().timeToLive(lease.etcdLeaseId(), io.etcd.jetcd.options.LeaseOption.DEFAULT)
-                        .get(3, java.util.concurrent.TimeUnit.SECONDS).getTTL();
-                return ttl < 0 ? null : java.time.Instant.now().plusSeconds(ttl).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-            } catch (Exception e) {
-                return null;
-            }
         }
     }
 

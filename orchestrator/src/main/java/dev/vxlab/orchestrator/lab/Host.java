@@ -84,16 +84,4 @@ public final class Host {
             }
         }
     }
-
-    /** Stops a recorded process: SIGTERM, then SIGKILL after {@code seconds}. */
-    public static void stop(long pid, int seconds) {
-        ProcessHandle.of(pid).ifPresent(h -> {
-            h.destroy();
-            try {
-                h.onExit().get(seconds, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                h.destroyForcibly();
-            }
-        });
-    }
 }

@@ -101,6 +101,7 @@ class LabUpIT {
             subnets.add(node.get("subnet"));
             assertEquals("running", node.get("agent"));
             assertEquals("eth1", node.get("interface"));
+            assertTrue(node.get("leaseExpiry") instanceof String, "lease expiry shown: " + node);
         }
         subnets.remove(null);
         assertEquals(3, subnets.size(), status.out());

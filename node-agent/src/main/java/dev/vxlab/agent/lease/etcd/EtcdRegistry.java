@@ -161,6 +161,13 @@ public final class EtcdRegistry implements SubnetRegistry, AutoCloseable {
         }
     }
 
+    /** How long the etcd lease behind {@code lease} has left, or empty when it is gone (for `vxlab status`). */
+    public Optional<Duration> timeToLive(Lease lease) {
+        long ttl = await(client.getLeaseClient().timeToLive(lease.etcdLeaseId(), io.etcd.jetcd.options.LeaseOption.DEFAULT),
+                "read the TTL of " + lease.subnet()).getTTL();
+        return ttl < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(ttl));
+    }
+
     @Override
     public void revoke(Lease lease) {
         if (lease.etcdLeaseId() != 0) {
