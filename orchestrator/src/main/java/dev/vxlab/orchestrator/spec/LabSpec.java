@@ -12,7 +12,7 @@ import java.util.List;
  * rules. Built only by {@link SpecLoader}; see labs/quickstart.yaml for the shape of the file.
  */
 public record LabSpec(String name, Provider provider, Network network, Underlay underlay, Etcd etcd, Agent agent,
-                      Firewall firewall, List<Node> nodes, Path source) {
+                      Firewall firewall, Vagrant vagrant, List<Node> nodes, Path source) {
 
     public enum Provider { NETNS, VAGRANT, SSH }
 
@@ -28,14 +28,36 @@ public record LabSpec(String name, Provider provider, Network network, Underlay 
     public record Underlay(Ip4Net cidr, Ip4 hostIp, boolean nat) {
     }
 
-    /** Where etcd runs; {@code endpoints} and the TLS files only for {@code external}. */
-    public record Etcd(EtcdMode mode, String image, String prefix, List<URI> endpoints, Path caFile, Path certFile, Path keyFile) {
+    /**
+     * Where etcd runs: {@code on} names the node that runs it (null: the machine vxlab runs on); {@code endpoints}
+     * and the TLS files only for {@code external}.
+     */
+    public record Etcd(EtcdMode mode, String image, String prefix, String on, List<URI> endpoints, Path caFile, Path certFile,
+                       Path keyFile) {
+    }
+
+    /**
+     * What the top-level Vagrantfile builds for this lab ({@code vagrant:}); {@code provider} is the Vagrant
+     * provider vxlab passes to {@code vagrant up} (null: Vagrant's own default).
+     */
+    public record Vagrant(String provider, String box, int memory, int cpus, String image) {
     }
 
     /** FLANNEL_OPTIONS for /etc/sysconfig/flanneld, and the lease TTL. */
     public record Agent(String options, Duration leaseTtl) {
     }
 
-    public record Node(String name, Ip4 ip) {
+    /** A lab node; {@code ssh} only for provider ssh (null otherwise). */
+    public record Node(String name, Ip4 ip, Ssh ssh) {
+        public Node(String name, Ip4 ip) {
+            this(name, ip, null);
+        }
+    }
+
+    /**
+     * How the ssh provider reaches a node: address, port, user (sudo is used when it is not root), private key,
+     * and the known_hosts file that must already hold the node's host key.
+     */
+    public record Ssh(String host, int port, String user, Path identityFile, Path knownHosts) {
     }
 }

@@ -35,6 +35,15 @@ public final class SpecDefaults {
 
     public static final LabSpec.Firewall FIREWALL = LabSpec.Firewall.NONE;
 
+    /** A current Debian box for VirtualBox and libvirt; the docker provider uses the image scripts/build-node-image.sh builds. */
+    public static final String VAGRANT_BOX = "debian/bookworm64";
+    public static final int VAGRANT_MEMORY = 1024;
+    public static final int VAGRANT_CPUS = 1;
+    public static final String NODE_IMAGE = "vxlab/node:bookworm";
+
+    public static final String SSH_USER = "root";
+    public static final int SSH_PORT = 22;
+
     public static final int MIN_NODES = 1;
     public static final int MAX_NODES = 64;
 

@@ -54,6 +54,11 @@ public final class SpecLoader {
     }
 
     public static LabSpec load(Path file) {
+        return load(file, null);
+    }
+
+    /** Loads the spec as if its {@code provider:} were {@code override} (null: as written); vxlab up --provider. */
+    public static LabSpec load(Path file, LabSpec.Provider override) {
         String label = file.toString();
         String text;
         try {
@@ -65,21 +70,21 @@ public final class SpecLoader {
         } catch (IOException e) {
             throw new SpecException(List.of(new SpecError(label, 0, 0, "", "cannot read the file: " + e.getMessage())));
         }
-        return resolve(label, file, text);
+        return resolve(label, file, text, override);
     }
 
     /** Resolves spec text; {@code fileLabel} names the file in errors and is the base of relative TLS file paths. */
     public static LabSpec parse(String fileLabel, String yamlText) {
-        return resolve(fileLabel, Path.of(fileLabel), yamlText);
+        return resolve(fileLabel, Path.of(fileLabel), yamlText, null);
     }
 
-    private static LabSpec resolve(String label, Path source, String text) {
+    private static LabSpec resolve(String label, Path source, String text, LabSpec.Provider override) {
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
         }
         Problems problems = new Problems(label);
         Node root = compose(text, problems);
-        LabSpec spec = problems.isEmpty() ? new SpecResolver(problems, source).resolve(root) : null;
+        LabSpec spec = problems.isEmpty() ? new SpecResolver(problems, source, override).resolve(root) : null;
         if (!problems.isEmpty()) {
             throw new SpecException(problems.inFileOrder());
         }

@@ -10,6 +10,7 @@ import dev.vxlab.orchestrator.spec.LabSpec.Provider;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,14 +45,19 @@ import org.yaml.snakeyaml.nodes.Tag;
  * A {@link LabSpec} is built only when nothing was recorded.
  */
 final class SpecResolver {
-    static final List<String> TOP_KEYS = List.of("name", "provider", "network", "underlay", "etcd", "agent", "firewall", "nodes");
+    static final List<String> TOP_KEYS = List.of("name", "provider", "network", "underlay", "etcd", "agent", "firewall", "vagrant",
+            "ssh", "nodes");
     static final List<String> NETWORK_KEYS = List.of("cidr", "subnetLen", "backend", "vni", "port", "directRouting");
     static final List<String> UNDERLAY_KEYS = List.of("cidr", "hostIp", "nat");
-    static final List<String> ETCD_KEYS = List.of("mode", "image", "prefix", "endpoints", "caFile", "certFile", "keyFile");
+    static final List<String> ETCD_KEYS = List.of("mode", "image", "prefix", "on", "endpoints", "caFile", "certFile", "keyFile");
     static final List<String> AGENT_KEYS = List.of("options", "leaseTtl");
-    static final List<String> NODE_KEYS = List.of("name", "ip");
+    static final List<String> NODE_KEYS = List.of("name", "ip", "ssh");
+    static final List<String> VAGRANT_KEYS = List.of("provider", "box", "memory", "cpus", "image");
+    static final List<String> SSH_KEYS = List.of("user", "port", "identityFile", "knownHosts");
+    static final List<String> NODE_SSH_KEYS = List.of("host", "port", "user", "identityFile");
 
     static final List<String> PROVIDERS = List.of("netns", "vagrant", "ssh");
+    static final List<String> VAGRANT_PROVIDERS = List.of("docker", "virtualbox", "libvirt");
     static final List<String> BACKENDS = List.of("vxlan", "host-gw");
     static final List<String> ETCD_MODES = List.of("auto", "container", "process", "external");
     static final List<String> FIREWALLS = List.of("firewalld", "iptables", "none");
@@ -60,16 +66,22 @@ final class SpecResolver {
     private static final Pattern DECIMAL = Pattern.compile("[-+]?(0|[1-9][0-9]*)");
     private static final Pattern IMAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}");
     private static final Pattern KEY_PART = Pattern.compile("[A-Za-z0-9._-]+");
+    private static final Pattern BOX = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}(/[A-Za-z0-9][A-Za-z0-9._-]{0,63})?");
+    private static final Pattern USER = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*");
     private static final String NAME_RULE =
             "a name is 1 to 16 characters: a lowercase letter first, then lowercase letters, digits or '-'";
     private static final String NODE_EXAMPLE = "{name: kube1, ip: 192.168.56.11}";
 
     private final Problems problems;
     private final Path source;
+    private final Provider override;
 
-    SpecResolver(Problems problems, Path source) {
+    /** {@code override}: the provider the command line asked for (vxlab up --provider), or null for the spec's. */
+    SpecResolver(Problems problems, Path source, Provider override) {
         this.problems = problems;
         this.source = source;
+        this.override = override;
     }
 
     /** A resolved field: its value and the node it was read from; {@code node} is null for a default. */
@@ -107,6 +119,8 @@ final class SpecResolver {
         Val<String> name = required(top, "name", "give the lab a name such as quickstart (it prefixes every object the lab creates)",
                 (n, p) -> name(n, p, "lab"));
         Val<String> provider = field(whole, "provider", SpecDefaults.PROVIDER.name().toLowerCase(Locale.ROOT), this::choiceOf);
+        Provider effective = override != null ? override
+                : provider == null ? null : Provider.valueOf(provider.value().toUpperCase(Locale.ROOT));
 
         // network
         Section net = section(top, "network", NETWORK_KEYS);
@@ -141,6 +155,8 @@ final class SpecResolver {
         Val<String> image = notFor(etcdSection, "image", etcdMode, Set.of(EtcdMode.PROCESS, EtcdMode.EXTERNAL),
                 "mode: auto or container", SpecDefaults.ETCD_IMAGE, this::image);
         Val<String> prefix = field(etcdSection, "prefix", SpecDefaults.ETCD_PREFIX, this::etcdPrefix);
+        Val<String> on = notFor(etcdSection, "on", etcdMode, Set.of(EtcdMode.EXTERNAL), "mode: auto, container or process", null,
+                (n, p) -> name(n, p, "node"));
         Set<EtcdMode> notExternal = Set.of(EtcdMode.AUTO, EtcdMode.CONTAINER, EtcdMode.PROCESS);
         String externalOnly = "mode: external";
         Val<List<Val<URI>>> endpoints = notFor(etcdSection, "endpoints", etcdMode, notExternal, externalOnly, null, this::endpoints);
@@ -157,20 +173,47 @@ final class SpecResolver {
         Val<Duration> leaseTtl = field(agentSection, "leaseTtl", SpecDefaults.LEASE_TTL, this::leaseTtl);
         Val<String> firewall = field(whole, "firewall", SpecDefaults.FIREWALL.name().toLowerCase(Locale.ROOT), this::choiceOf);
 
-        List<LabSpec.Node> nodes = nodes(top, underlayCidr, hostIp);
+        // vagrant: what the Vagrantfile builds (any provider may carry it); ssh: only for provider ssh
+        Section vagrantSection = section(top, "vagrant", VAGRANT_KEYS);
+        Val<String> vagrantProvider = field(vagrantSection, "provider", null, this::choiceOf);
+        Val<String> box = field(vagrantSection, "box", SpecDefaults.VAGRANT_BOX, this::box);
+        Val<Integer> memory = field(vagrantSection, "memory", SpecDefaults.VAGRANT_MEMORY, (n, p) -> intIn(n, p,
+                "the machine's memory in MB, a whole number from 256 to 65536", 256, 65536, "%s MB is out of range: use 256 to 65536"));
+        Val<Integer> cpus = field(vagrantSection, "cpus", SpecDefaults.VAGRANT_CPUS, (n, p) -> intIn(n, p,
+                "a number of CPUs from 1 to 64", 1, 64, "%s CPUs is out of range: use 1 to 64"));
+        Val<String> nodeImage = field(vagrantSection, "image", SpecDefaults.NODE_IMAGE, this::image);
+        Section sshSection = onlyForSsh(top, "ssh", SSH_KEYS, effective);
+        SshDefaults sshDefaults = new SshDefaults(
+                field(sshSection, "user", SpecDefaults.SSH_USER, this::user),
+                field(sshSection, "port", SpecDefaults.SSH_PORT, this::sshPort),
+                field(sshSection, "identityFile", null, this::existingFile),
+                field(sshSection, "knownHosts", null, this::existingFile));
+        if (effective == Provider.SSH && sshDefaults.knownHosts() != null && !sshDefaults.knownHosts().given()) {
+            problems.at(sshSection.map() == null ? top.node() : sshSection.map().node(), "ssh.knownHosts",
+                    "required with provider: ssh: the known_hosts file that holds every node's host key"
+                            + " (vxlab never accepts a host key it does not know); e.g. ssh: {knownHosts: ~/.ssh/known_hosts}");
+        }
+
+        List<LabSpec.Node> nodes = nodes(top, underlayCidr, hostIp, effective, sshDefaults);
+        if (on != null && on.given() && nodes != null && nodes.stream().noneMatch(x -> x.name().equals(on.value()))
+                && problems.isEmpty()) {
+            problems.at(on.node(), "etcd.on", Describe.quote(on.value()) + " is not a node of this lab; nodes are "
+                    + String.join(", ", nodes.stream().map(LabSpec.Node::name).toList()));
+        }
 
         if (!problems.isEmpty()) {
             return null;
         }
         return new LabSpec(name.value(),
-                Provider.valueOf(provider.value().toUpperCase(Locale.ROOT)),
+                effective,
                 new LabSpec.Network(cidr.value(), subnetLen, backend.value(), vni.value(), port.value(), directRouting.value()),
                 new LabSpec.Underlay(underlayCidr.value(), hostIp.value(), nat.value()),
-                new LabSpec.Etcd(etcdMode, image.value(), prefix.value(),
+                new LabSpec.Etcd(etcdMode, image.value(), prefix.value(), on.value(),
                         endpoints.value() == null ? List.of() : endpoints.value().stream().map(Val::value).toList(),
                         caFile.value(), certFile.value(), keyFile.value()),
                 new LabSpec.Agent(options.value(), leaseTtl.value()),
                 Firewall.valueOf(firewall.value().toUpperCase(Locale.ROOT)),
+                new LabSpec.Vagrant(vagrantProvider.value(), box.value(), memory.value(), cpus.value(), nodeImage.value()),
                 nodes, source);
     }
 
@@ -182,10 +225,10 @@ final class SpecResolver {
             return Section.ABSENT;
         }
         if (!(n instanceof MappingNode m)) {
-            problems.at(n, key, "expected a map with the keys " + String.join(", ", keys) + ", got " + Describe.node(n));
+            problems.at(n, top.path(key), "expected a map with the keys " + String.join(", ", keys) + ", got " + Describe.node(n));
             return Section.WRONG;
         }
-        return new Section(SpecMap.check(m, key, keys, problems), true);
+        return new Section(SpecMap.check(m, top.path(key), keys, problems), true);
     }
 
     /** The field's value, its default (no node) when absent, or null when it (or its section) is wrong. */
@@ -286,7 +329,7 @@ final class SpecResolver {
     private String choiceOf(Node n, String path) {
         String key = path.substring(path.lastIndexOf('.') + 1);
         List<String> choices = switch (key) {
-            case "provider" -> PROVIDERS;
+            case "provider" -> path.equals("vagrant.provider") ? VAGRANT_PROVIDERS : PROVIDERS;
             case "backend" -> BACKENDS;
             case "mode" -> ETCD_MODES;
             case "firewall" -> FIREWALLS;
@@ -396,13 +439,57 @@ final class SpecResolver {
     }
 
     private String image(Node n, String path) {
-        String example = "a container image such as " + SpecDefaults.ETCD_IMAGE;
+        String example = "a container image such as " + (path.startsWith("vagrant") ? SpecDefaults.NODE_IMAGE : SpecDefaults.ETCD_IMAGE);
         String s = string(n, path, example);
         if (s != null && !IMAGE.matcher(s).matches()) {
             problems.at(n, path, "expected " + example + ", got " + Describe.quote(s));
             return null;
         }
         return s;
+    }
+
+    private String box(Node n, String path) {
+        String example = "a Vagrant box such as " + SpecDefaults.VAGRANT_BOX;
+        String s = string(n, path, example);
+        if (s != null && !BOX.matcher(s).matches()) {
+            problems.at(n, path, "expected " + example + ", got " + Describe.quote(s));
+            return null;
+        }
+        return s;
+    }
+
+    private String user(Node n, String path) {
+        String s = string(n, path, "a user name such as root or vagrant");
+        if (s != null && !USER.matcher(s).matches()) {
+            problems.at(n, path, "expected a user name such as root or vagrant (lowercase letters, digits, '_' and '-'), got "
+                    + Describe.quote(s));
+            return null;
+        }
+        return s;
+    }
+
+    private String host(Node n, String path) {
+        String s = string(n, path, "a host name or IPv4 address such as 192.168.56.11");
+        if (s != null && !HOST.matcher(s).matches()) {
+            problems.at(n, path, "expected a host name or IPv4 address such as 192.168.56.11 or kube1.example.org, got "
+                    + Describe.quote(s));
+            return null;
+        }
+        return s;
+    }
+
+    private Integer sshPort(Node n, String path) {
+        return intIn(n, path, "a TCP port, a whole number from 1 to 65535", 1, 65535, "%s is not a TCP port: use 1 to 65535 (SSH's is 22)");
+    }
+
+    /** A file that must exist now (an SSH key, a known_hosts file); ~/ is the user's home. */
+    private Path existingFile(Node n, String path) {
+        Path p = file(n, path);
+        if (p != null && !Files.isRegularFile(p)) {
+            problems.at(n, path, "no such file: " + p);
+            return null;
+        }
+        return p;
     }
 
     private String etcdPrefix(Node n, String path) {
@@ -514,7 +601,7 @@ final class SpecResolver {
             problems.at(n, path, "expected a file path such as certs/ca.pem, got " + Describe.quote(s) + ": " + problem);
             return null;
         }
-        Path p = Path.of(s);
+        Path p = s.equals("~") || s.startsWith("~/") ? Path.of(System.getProperty("user.home") + s.substring(1)) : Path.of(s);
         Path dir = source.getParent();
         return p.isAbsolute() || dir == null ? p : dir.resolve(p);
     }
@@ -694,7 +781,46 @@ final class SpecResolver {
         }
     }
 
-    private List<LabSpec.Node> nodes(SpecMap top, Val<Ip4Net> underlay, Val<Ip4> hostIp) {
+    /** The top-level ssh: values, each a default for the nodes' own ssh: (null when it was wrong). */
+    private record SshDefaults(Val<String> user, Val<Integer> port, Val<Path> identityFile, Val<Path> knownHosts) {
+    }
+
+    /** A section that only provider ssh uses: given with another provider it is an error (and read as absent). */
+    private Section onlyForSsh(SpecMap map, String key, List<String> keys, Provider effective) {
+        Node n = map.value(key);
+        if (n != null && effective != null && effective != Provider.SSH) {
+            problems.at(n, map.path(key), key + " is only for provider: ssh; with provider: " + effective.name().toLowerCase(Locale.ROOT)
+                    + " vxlab " + (effective == Provider.NETNS ? "builds the nodes and their sshd itself" : "asks Vagrant how to reach each machine")
+                    + " and would ignore it");
+            return Section.WRONG;
+        }
+        return section(map, key, keys);
+    }
+
+    /** A node's ssh: merged over the top-level defaults; null when anything is wrong (and recorded). */
+    private LabSpec.Ssh nodeSsh(SpecMap node, String path, Ip4 ip, Provider effective, SshDefaults defaults) {
+        Section own = onlyForSsh(node, "ssh", NODE_SSH_KEYS, effective);
+        if (effective != Provider.SSH || !own.ok()) {
+            return null;
+        }
+        Val<String> host = field(own, "host", ip == null ? null : ip.toString(), this::host);
+        Val<Integer> port = field(own, "port", defaults.port() == null ? null : defaults.port().value(), this::sshPort);
+        Val<String> user = field(own, "user", defaults.user() == null ? null : defaults.user().value(), this::user);
+        Val<Path> identity = field(own, "identityFile", defaults.identityFile() == null ? null : defaults.identityFile().value(),
+                this::existingFile);
+        if (identity != null && identity.value() == null && defaults.identityFile() != null) {
+            problems.at(own.map() == null ? node.node() : own.map().node(), path + ".ssh.identityFile",
+                    "no private key for this node: give ssh: {identityFile: ...} at the top of the spec or in the node");
+            return null;
+        }
+        if (host == null || host.value() == null || port == null || port.value() == null || user == null || user.value() == null
+                || identity == null || defaults.knownHosts() == null || defaults.knownHosts().value() == null) {
+            return null;
+        }
+        return new LabSpec.Ssh(host.value(), port.value(), user.value(), identity.value(), defaults.knownHosts().value());
+    }
+
+    private List<LabSpec.Node> nodes(SpecMap top, Val<Ip4Net> underlay, Val<Ip4> hostIp, Provider effective, SshDefaults sshDefaults) {
         Val<SequenceNode> list = required(top, "nodes", "list the lab's nodes, such as nodes: [" + NODE_EXAMPLE + "]", (n, p) -> {
             if (n instanceof SequenceNode seq) {
                 return seq;
@@ -757,8 +883,9 @@ final class SpecResolver {
                     ip = null;
                 }
             }
+            LabSpec.Ssh ssh = nodeSsh(node, path, ip == null ? null : ip.value(), effective, sshDefaults);
             if (name != null && ip != null) {
-                nodes.add(new LabSpec.Node(name.value(), ip.value()));
+                nodes.add(new LabSpec.Node(name.value(), ip.value(), ssh));
             }
         }
         return List.copyOf(nodes);

@@ -25,9 +25,10 @@ final class TestLabs {
         return new LabSpec("quickstart", Provider.NETNS,
                 new Network(Ip4Net.parse("10.244.0.0/16"), 24, "vxlan", 1, 8472, false),
                 new Underlay(Ip4Net.parse("192.168.56.0/24"), Ip4.parse("192.168.56.1"), true),
-                new Etcd(EtcdMode.AUTO, "quay.io/coreos/etcd:v3.5.17", "/coreos.com/network", List.of(), null, null, null),
+                new Etcd(EtcdMode.AUTO, "quay.io/coreos/etcd:v3.5.17", "/coreos.com/network", null, List.of(), null, null, null),
                 new Agent("--iface=eth1", Duration.ofHours(24)),
                 Firewall.FIREWALLD,
+                new LabSpec.Vagrant(null, "debian/bookworm64", 1024, 1, "vxlab/node:bookworm"),
                 List.of(node("kube1", "192.168.56.11"), node("kube2", "192.168.56.12"), node("kube3", "192.168.56.13")),
                 null);
     }
@@ -41,28 +42,28 @@ final class TestLabs {
     }
 
     static LabSpec withName(LabSpec s, String name) {
-        return new LabSpec(name, s.provider(), s.network(), s.underlay(), s.etcd(), s.agent(), s.firewall(), s.nodes(), s.source());
+        return new LabSpec(name, s.provider(), s.network(), s.underlay(), s.etcd(), s.agent(), s.firewall(), s.vagrant(), s.nodes(), s.source());
     }
 
     static LabSpec withNetwork(LabSpec s, String backend, int vni, int port, boolean directRouting) {
         Network n = s.network();
         return new LabSpec(s.name(), s.provider(), new Network(n.cidr(), n.subnetLen(), backend, vni, port, directRouting),
-                s.underlay(), s.etcd(), s.agent(), s.firewall(), s.nodes(), s.source());
+                s.underlay(), s.etcd(), s.agent(), s.firewall(), s.vagrant(), s.nodes(), s.source());
     }
 
     static LabSpec withOptions(LabSpec s, String options) {
         return new LabSpec(s.name(), s.provider(), s.network(), s.underlay(), s.etcd(),
-                new Agent(options, s.agent().leaseTtl()), s.firewall(), s.nodes(), s.source());
+                new Agent(options, s.agent().leaseTtl()), s.firewall(), s.vagrant(), s.nodes(), s.source());
     }
 
     static LabSpec withPrefix(LabSpec s, String prefix) {
         Etcd e = s.etcd();
         return new LabSpec(s.name(), s.provider(), s.network(), s.underlay(),
-                new Etcd(e.mode(), e.image(), prefix, e.endpoints(), e.caFile(), e.certFile(), e.keyFile()),
-                s.agent(), s.firewall(), s.nodes(), s.source());
+                new Etcd(e.mode(), e.image(), prefix, e.on(), e.endpoints(), e.caFile(), e.certFile(), e.keyFile()),
+                s.agent(), s.firewall(), s.vagrant(), s.nodes(), s.source());
     }
 
     static LabSpec withFirewall(LabSpec s, Firewall firewall) {
-        return new LabSpec(s.name(), s.provider(), s.network(), s.underlay(), s.etcd(), s.agent(), firewall, s.nodes(), s.source());
+        return new LabSpec(s.name(), s.provider(), s.network(), s.underlay(), s.etcd(), s.agent(), firewall, s.vagrant(), s.nodes(), s.source());
     }
 }

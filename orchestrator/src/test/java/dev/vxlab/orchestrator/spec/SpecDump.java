@@ -19,14 +19,19 @@ final class SpecDump {
         LabSpec.Underlay u = spec.underlay();
         lines.add("underlay: cidr=" + u.cidr() + " hostIp=" + u.hostIp() + " nat=" + u.nat());
         LabSpec.Etcd e = spec.etcd();
-        lines.add("etcd: mode=" + e.mode() + " image=" + e.image() + " prefix=" + e.prefix());
+        lines.add("etcd: mode=" + e.mode() + " image=" + e.image() + " prefix=" + e.prefix() + " on=" + e.on());
         lines.add("etcd.endpoints: " + e.endpoints());
         lines.add("etcd.tls: caFile=" + e.caFile() + " certFile=" + e.certFile() + " keyFile=" + e.keyFile());
         lines.add("agent: options=[" + spec.agent().options() + "] leaseTtl=" + GoDuration.format(spec.agent().leaseTtl()));
         lines.add("firewall: " + spec.firewall());
+        LabSpec.Vagrant v = spec.vagrant();
+        lines.add("vagrant: provider=" + v.provider() + " box=" + v.box() + " memory=" + v.memory() + " cpus=" + v.cpus() + " image=" + v.image());
         lines.add("source: " + spec.source());
         for (LabSpec.Node node : spec.nodes()) {
-            lines.add("node: " + node.name() + " " + node.ip());
+            LabSpec.Ssh ssh = node.ssh();
+            lines.add("node: " + node.name() + " " + node.ip() + (ssh == null ? ""
+                    : " ssh=" + ssh.user() + "@" + ssh.host() + ":" + ssh.port() + " identityFile=" + ssh.identityFile()
+                    + " knownHosts=" + ssh.knownHosts()));
         }
         return lines;
     }

@@ -121,9 +121,10 @@ class SpecLoaderTest {
         LabSpec expected = new LabSpec("quickstart", LabSpec.Provider.NETNS,
                 new LabSpec.Network(Ip4Net.parse("10.244.0.0/16"), 24, "vxlan", 1, 8472, false),
                 new LabSpec.Underlay(Ip4Net.parse("192.168.56.0/24"), Ip4.parse("192.168.56.1"), true),
-                new LabSpec.Etcd(LabSpec.EtcdMode.AUTO, "quay.io/coreos/etcd:v3.5.17", "/coreos.com/network", List.of(), null, null, null),
+                new LabSpec.Etcd(LabSpec.EtcdMode.AUTO, "quay.io/coreos/etcd:v3.5.17", "/coreos.com/network", null, List.of(), null, null, null),
                 new LabSpec.Agent("--iface=eth1", Duration.ofHours(24)),
                 LabSpec.Firewall.FIREWALLD,
+                new LabSpec.Vagrant(null, "debian/bookworm64", 1024, 1, "vxlab/node:bookworm"),
                 List.of(new LabSpec.Node("kube1", Ip4.parse("192.168.56.11")), new LabSpec.Node("kube2", Ip4.parse("192.168.56.12")),
                         new LabSpec.Node("kube3", Ip4.parse("192.168.56.13"))),
                 Path.of("labs/quickstart.yaml"));
@@ -136,9 +137,10 @@ class SpecLoaderTest {
         LabSpec expected = new LabSpec("minimal", LabSpec.Provider.NETNS,
                 new LabSpec.Network(Ip4Net.parse("10.244.0.0/16"), 24, "vxlan", 1, 8472, false),
                 new LabSpec.Underlay(Ip4Net.parse("192.168.56.0/24"), Ip4.parse("192.168.56.1"), true),
-                new LabSpec.Etcd(LabSpec.EtcdMode.AUTO, "quay.io/coreos/etcd:v3.5.17", "/coreos.com/network", List.of(), null, null, null),
+                new LabSpec.Etcd(LabSpec.EtcdMode.AUTO, "quay.io/coreos/etcd:v3.5.17", "/coreos.com/network", null, List.of(), null, null, null),
                 new LabSpec.Agent("--iface=eth1", Duration.ofHours(24)),
                 LabSpec.Firewall.NONE,
+                new LabSpec.Vagrant(null, "debian/bookworm64", 1024, 1, "vxlab/node:bookworm"),
                 List.of(new LabSpec.Node("kube1", Ip4.parse("192.168.56.11"))),
                 Path.of("minimal.yaml"));
         assertEquals(expected, SpecLoader.parse("minimal.yaml", read("good", "minimal.yaml")));
@@ -256,8 +258,8 @@ class SpecLoaderTest {
         String ten = "x: &a [1]\ny: [" + String.join(", ", java.util.Collections.nCopies(10, "*a")) + "]\nname: a\n"
                 + "nodes: [{name: a, ip: 192.168.56.2}]\n";
         SpecException underLimit = assertThrows(SpecException.class, () -> SpecLoader.parse("x.yaml", ten));
-        assertEquals(List.of("x.yaml:1:1: unknown key 'x'; a spec's keys are name, provider, network, underlay, etcd, agent, firewall, nodes",
-                        "x.yaml:2:1: unknown key 'y'; a spec's keys are name, provider, network, underlay, etcd, agent, firewall, nodes"),
+        assertEquals(List.of("x.yaml:1:1: unknown key 'x'; a spec's keys are name, provider, network, underlay, etcd, agent, firewall, vagrant, ssh, nodes",
+                        "x.yaml:2:1: unknown key 'y'; a spec's keys are name, provider, network, underlay, etcd, agent, firewall, vagrant, ssh, nodes"),
                 underLimit.errors().stream().map(SpecError::toString).toList());
 
         SpecException overLimit = assertThrows(SpecException.class, () -> SpecLoader.parse("x.yaml", ten.replace("*a]", "*a, *a]")));
