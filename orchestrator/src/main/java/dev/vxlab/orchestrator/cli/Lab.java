@@ -28,7 +28,12 @@ record Lab(LabSpec spec, LabState state) {
         Path p = Path.of(specOrName);
         if (Files.isRegularFile(p)) {
             LabSpec spec = SpecLoader.load(p);
-            return new Lab(spec, LabState.load(dir(spec.name()), spec.name()));
+            LabState state = LabState.load(dir(spec.name()), spec.name());
+            String provider = state.string("provider");
+            if (provider != null && !provider.equals(spec.provider().name().toLowerCase(java.util.Locale.ROOT))) {
+                spec = SpecLoader.load(p, LabSpec.Provider.valueOf(provider.toUpperCase(java.util.Locale.ROOT)));
+            }
+            return new Lab(spec, state);
         }
         if (!specOrName.matches("[a-z][a-z0-9-]{0,15}")) {
             throw new VxlabException("no such spec file: " + specOrName, "give a spec file (labs/quickstart.yaml) or a lab's name");
@@ -43,6 +48,8 @@ record Lab(LabSpec spec, LabState state) {
             throw new VxlabException("lab " + specOrName + " was made from " + source + ", which is gone",
                     "give the spec file instead of the name");
         }
-        return new Lab(SpecLoader.load(Path.of(source)), state);
+        String provider = state.string("provider");
+        return new Lab(SpecLoader.load(Path.of(source), provider == null ? null : LabSpec.Provider.valueOf(provider.toUpperCase(java.util.Locale.ROOT))),
+                state);
     }
 }

@@ -8,7 +8,15 @@ import dev.vxlab.orchestrator.deploy.Provisioner;
 import dev.vxlab.orchestrator.etcd.LabEtcd;
 import dev.vxlab.orchestrator.lab.LabState;
 import dev.vxlab.orchestrator.lab.Parallel;
+import dev.vxlab.orchestrator.etcd.NodeEtcd;
+import dev.vxlab.orchestrator.lab.Host;
+import dev.vxlab.orchestrator.prepare.JavaRuntime;
+import dev.vxlab.orchestrator.prepare.NodePrep;
+import dev.vxlab.orchestrator.prepare.PackagePlan;
+import dev.vxlab.orchestrator.provider.Machines;
 import dev.vxlab.orchestrator.provider.netns.NetnsProvider;
+import dev.vxlab.orchestrator.provider.ssh.SshProvider;
+import dev.vxlab.orchestrator.provider.vagrant.VagrantProvider;
 import dev.vxlab.orchestrator.render.RenderedFile;
 import dev.vxlab.orchestrator.render.Renderer;
 import dev.vxlab.orchestrator.spec.LabSpec;
@@ -57,6 +65,8 @@ public final class Vxlab implements Callable<Integer> {
 
     public static void main(String[] args) {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        // sshj logs a refused forwarded connection (etcd still starting) as an ERROR; vxlab reports what matters itself
+        System.setProperty("org.slf4j.simpleLogger.log.net.schmizz", "off");
         System.exit(run(args, System.out, System.err));
     }
 
@@ -119,16 +129,33 @@ public final class Vxlab implements Callable<Integer> {
         }
     }
 
-    static void requireNetns(LabSpec spec) {
-        if (spec.provider() != LabSpec.Provider.NETNS) {
-            throw new VxlabException("provider " + spec.provider().name().toLowerCase() + " is not available yet; only netns is",
-                    "use provider: netns in " + spec.source());
-        }
+    /** The lab's machines, by its provider: namespaces built here, Vagrant machines, or existing hosts. */
+    static Machines machines(LabSpec spec, LabState state, java.util.function.Consumer<String> verbose) {
+        return switch (spec.provider()) {
+            case NETNS -> new NetnsProvider(spec, state, verbose);
+            case VAGRANT -> new VagrantProvider(spec, state, repoHome(), verbose);
+            case SSH -> new SshProvider(spec, state, verbose);
+        };
     }
 
-    static SshjShell connect(NetnsProvider provider, LabSpec.Node node) {
-        provider.checkRoute(node.ip());
-        return SshjShell.connect(provider.target(node), 5000);
+    /** Opens a session to every node at once; reports each host key pinned on first contact. */
+    static Map<String, SshjShell> connectAll(LabSpec spec, Machines machines, Progress p) {
+        Map<String, SshjShell> shells = new java.util.concurrent.ConcurrentHashMap<>();
+        try {
+            forEachNode(spec, node -> {
+                SshjShell sh = machines.connect(node);
+                shells.put(node.name(), sh);
+                if (sh.pinned() != null && p != null) {
+                    p.line(node.name() + " host key pinned on first contact: " + sh.pinned());
+                }
+            });
+        } catch (RuntimeException e) {
+            shells.values().forEach(SshjShell::close);
+            throw e;
+        }
+        Map<String, SshjShell> ordered = new LinkedHashMap<>();
+        spec.nodes().forEach(n -> ordered.put(n.name(), shells.get(n.name())));
+        return ordered;
     }
 
     @Command(name = "up", mixinStandardHelpOptions = true, description = {
@@ -138,41 +165,80 @@ public final class Vxlab implements Callable<Integer> {
         @Parameters(paramLabel = "SPEC", description = "the lab spec, e.g. labs/quickstart.yaml")
         Path specFile;
 
+        @Option(names = "--provider", paramLabel = "netns|vagrant|ssh",
+                description = "where the machines come from, instead of the spec's provider: (the Vagrantfile's trigger passes vagrant)")
+        String provider;
+
         @picocli.CommandLine.Mixin
         Common common = new Common();
 
         @Override
         public Integer call() {
-            LabSpec spec = SpecLoader.load(specFile);
-            requireNetns(spec);
+            LabSpec spec = SpecLoader.load(specFile, providerOption(provider));
             Progress p = new Progress(System.out, common.json);
             LabState state = LabState.load(Lab.dir(spec.name()), spec.name());
-            NetnsProvider provider = new NetnsProvider(spec, state, common::say);
+            String before = state.string("provider");
+            if (before != null && !before.equals(spec.provider().name().toLowerCase(java.util.Locale.ROOT))) {
+                throw new VxlabException("lab " + spec.name() + " is up with provider " + before + ", not " + spec.provider().name().toLowerCase(java.util.Locale.ROOT),
+                        "`vxlab down " + spec.name() + "` first");
+            }
+            Machines machines = machines(spec, state, common::say);
 
-            p.step("nodes");
-            provider.preflight();
+            p.step("machines");
+            machines.preflight();
             state.put("spec", spec.source().toAbsolutePath().toString());
-            state.put("provider", "netns");
-            List<String> started = provider.up(n -> p.line(n + " up"));
-
-            p.step("etcd");
-            LabEtcd.Started etcd = LabEtcd.start(spec, state, common::say);
-            p.line(etcd.mode() + " at " + etcd.endpoints() + " (" + etcd.why() + ")");
-            boolean cfg = LabEtcd.writeConfig(etcd.endpoints(), spec.etcd().prefix(), LabEtcd.networkConfig(spec.network()));
-            p.line("network config " + spec.etcd().prefix() + "/config " + (cfg ? "written" : "unchanged"));
+            machines.up(p::line);
 
             Renderer renderer = new Renderer();
-            Provisioner prov = new Provisioner(spec);
+            Provisioner prov = new Provisioner(spec, spec.provider() == LabSpec.Provider.SSH ? state : null);
             byte[] jar = read(repoHome().resolve("node-agent/target/vxlabd.jar"), "the agent's jar");
             byte[] launcher = read(repoHome().resolve("node-agent/bin/vxlabd"), "the agent's launcher");
-            Map<String, SshjShell> shells = new java.util.concurrent.ConcurrentHashMap<>();
+            Map<String, SshjShell> shells = connectAll(spec, machines, p);
             try {
+                p.step("prepare");
+                NodePrep prep = new NodePrep(memo(() -> JavaRuntime.archive(Lab.home().resolve("cache"))));
+                forEachNode(spec, node -> {
+                    SshjShell sh = shells.get(node.name());
+                    if (spec.provider() == LabSpec.Provider.NETNS) {
+                        p.line(node.name() + " packages: this machine's (a netns node shares its programs)");
+                    } else {
+                        boolean dockerHere = node.name().equals(spec.etcd().on()) && spec.etcd().mode() == LabSpec.EtcdMode.CONTAINER;
+                        Provisioner.Outcome o = prep.packages(sh, node.name(), new PackagePlan.Needs(
+                                spec.firewall() == LabSpec.Firewall.FIREWALLD, true, dockerHere));
+                        p.line(node.name() + " " + o.what() + " " + (o.changed() ? "changed" : "unchanged"));
+                    }
+                    Provisioner.Outcome j = prep.java(sh);
+                    p.line(node.name() + " " + j.what() + " " + (j.changed() ? "changed" : "unchanged"));
+                });
+
+                p.step("etcd");
+                List<String> endpoints;
+                String local;
+                if (spec.etcd().on() != null) {
+                    LabSpec.Node on = spec.nodes().stream().filter(n -> n.name().equals(spec.etcd().on())).findFirst().orElseThrow();
+                    NodeEtcd.Started etcd = NodeEtcd.start(spec, on, shells.get(on.name()), state);
+                    p.line(etcd.mode() + " on " + on.name() + " at " + etcd.endpoints() + " (" + etcd.why() + ")");
+                    endpoints = etcd.endpoints();
+                    local = etcd.local();
+                } else {
+                    if (spec.etcd().mode() != LabSpec.EtcdMode.EXTERNAL && machines.hostAddress() == null) {
+                        throw new VxlabException("etcd would run on this machine at " + spec.underlay().hostIp()
+                                + ", but this machine has no such address on the lab's network, so the nodes could not reach it",
+                                "run etcd on a node: etcd: {mode: process, on: " + spec.nodes().get(0).name() + "} in " + spec.source());
+                    }
+                    LabEtcd.Started etcd = LabEtcd.start(spec, state, common::say);
+                    p.line(etcd.mode() + " at " + etcd.endpoints() + " (" + etcd.why() + ")");
+                    endpoints = etcd.endpoints();
+                    local = endpoints.get(0);
+                }
+                boolean cfg = LabEtcd.writeConfig(List.of(local), spec.etcd().prefix(), LabEtcd.networkConfig(spec.network()));
+                p.line("network config " + spec.etcd().prefix() + "/config " + (cfg ? "written" : "unchanged"));
+
                 // every node in parallel, each step to the end on all nodes before the next starts
                 p.step("files");
                 forEachNode(spec, node -> {
-                    SshjShell sh = connect(provider, node);
-                    shells.put(node.name(), sh);
-                    for (Provisioner.Outcome o : prov.pushFiles(sh, renderer.render(spec, node, etcd.endpoints()))) {
+                    SshjShell sh = shells.get(node.name());
+                    for (Provisioner.Outcome o : prov.pushFiles(sh, node.name(), renderer.render(spec, node, endpoints))) {
                         p.line(node.name() + " " + o.what() + " " + (o.changed() ? "changed" : "unchanged"));
                     }
                     Provisioner.Outcome fw = prov.firewall(sh);
@@ -199,16 +265,40 @@ public final class Vxlab implements Callable<Integer> {
                             "fix the agent options in " + spec.source() + " (agent.options), then `vxlab up` again; `vxlab down "
                                     + spec.name() + "` removes the lab");
                 }
-                Map<String, SshjShell> ordered = new LinkedHashMap<>();
-                spec.nodes().forEach(n -> ordered.put(n.name(), shells.get(n.name())));
                 p.step("verify");
-                int code = verify(spec, ordered, p, common.json);
+                int code = verify(spec, shells, p, common.json);
                 System.out.println(p.summary());
                 return code;
             } finally {
                 shells.values().forEach(SshjShell::close);
             }
         }
+    }
+
+    static LabSpec.Provider providerOption(String name) {
+        if (name == null) {
+            return null;
+        }
+        try {
+            return LabSpec.Provider.valueOf(name.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(new Vxlab()), "--provider: expected netns, vagrant or ssh, got " + name);
+        }
+    }
+
+    /** {@code supplier}'s value, computed on the first call only (from any thread). */
+    static <T> java.util.function.Supplier<T> memo(java.util.function.Supplier<T> supplier) {
+        return new java.util.function.Supplier<>() {
+            private T value;
+
+            @Override
+            public synchronized T get() {
+                if (value == null) {
+                    value = supplier.get();
+                }
+                return value;
+            }
+        };
     }
 
     /** Runs {@code work} for every node at once; the first failure (in node order) is rethrown after all finished. */
@@ -265,13 +355,8 @@ public final class Vxlab implements Callable<Integer> {
         @Override
         public Integer call() {
             Lab l = Lab.resolve(lab);
-            requireNetns(l.spec());
-            NetnsProvider provider = new NetnsProvider(l.spec(), l.state(), common::say);
-            Map<String, SshjShell> shells = new LinkedHashMap<>();
+            Map<String, SshjShell> shells = connectAll(l.spec(), machines(l.spec(), l.state(), common::say), null);
             try {
-                for (LabSpec.Node node : l.spec().nodes()) {
-                    shells.put(node.name(), connect(provider, node));
-                }
                 Progress p = new Progress(System.out, common.json);
                 p.step("verify");
                 return verify(l.spec(), shells, p, common.json);
@@ -303,7 +388,14 @@ public final class Vxlab implements Callable<Integer> {
                 System.out.println("lab " + name + " is not up; nothing to do");
                 return OK;
             }
-            NetnsProvider.down(state, common::say);
+            String provider = state.string("provider");
+            if (provider == null || provider.equals("netns")) {
+                NetnsProvider.down(state, common::say);
+            } else {
+                Lab l = Lab.resolve(name);
+                machines(l.spec(), state, common::say).down();
+                Host.stopAll(state.pids().values(), 5);
+            }
             LabEtcd.stop(state, common::say);
             deleteTree(state.dir());
             System.out.println("lab " + name + " removed");
@@ -346,9 +438,21 @@ public final class Vxlab implements Callable<Integer> {
                 return OK;
             }
             Lab l = Lab.resolve(lab);
+            Machines machines = machines(l.spec(), l.state(), common::say);
             String endpoint = l.state().string("etcdEndpoint");
             List<Lease> leases = List.of();
             Map<Lease, String> expiries = new java.util.HashMap<>();
+            SshjShell etcdNode = null;
+            String etcdOn = l.state().string("etcdOn");
+            if (etcdOn != null) {
+                LabSpec.Node on = l.spec().nodes().stream().filter(n -> n.name().equals(etcdOn)).findFirst().orElse(null);
+                try {
+                    etcdNode = on == null ? null : machines.connect(on);
+                    endpoint = etcdNode == null ? null : NodeEtcd.forward(etcdNode);
+                } catch (VxlabException e) {
+                    endpoint = null;
+                }
+            }
             if (endpoint != null) {
                 try (EtcdRegistry reg = new EtcdRegistry(new EtcdRegistry.Settings(List.of(URI.create(endpoint)), l.spec().etcd().prefix(),
                         null, null, null, null, null, Duration.ofSeconds(3)))) {
@@ -359,7 +463,9 @@ public final class Vxlab implements Callable<Integer> {
                     }
                 }
             }
-            NetnsProvider provider = new NetnsProvider(l.spec(), l.state(), common::say);
+            if (etcdNode != null) {
+                etcdNode.close();
+            }
             List<Object> rows = new ArrayList<>();
             for (LabSpec.Node node : l.spec().nodes()) {
                 Map<String, Object> row = new LinkedHashMap<>();
@@ -372,7 +478,7 @@ public final class Vxlab implements Callable<Integer> {
                 row.put("vtepMac", lease == null ? null : lease.attrs().vtepMac());
                 row.put("leaseExpiry", lease == null ? null : expiries.get(lease));
                 String agent;
-                try (SshjShell sh = connect(provider, node)) {
+                try (SshjShell sh = machines.connect(node)) {
                     agent = sh.exec("kill -0 \"$(cat " + Provisioner.AGENT_PID + " 2>/dev/null)\" 2>/dev/null").ok() ? "running" : "stopped";
                 } catch (VxlabException e) {
                     agent = "unreachable";
@@ -383,7 +489,7 @@ public final class Vxlab implements Callable<Integer> {
             if (common.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("lab", l.spec().name());
-                m.put("etcd", endpoint);
+                m.put("etcd", etcdOn != null ? "on " + etcdOn : endpoint);
                 m.put("nodes", rows);
                 System.out.println(Json.write(m));
             } else {
@@ -451,11 +557,15 @@ public final class Vxlab implements Callable<Integer> {
             LabSpec.Node n = l.spec().nodes().stream().filter(x -> x.name().equals(node)).findFirst().orElseThrow(() ->
                     new VxlabException("lab " + l.spec().name() + " has no node " + node,
                             "nodes: " + l.spec().nodes().stream().map(LabSpec.Node::name).toList()));
-            NetnsProvider provider = new NetnsProvider(l.spec(), l.state(), s -> { });
-            provider.checkRoute(n.ip());
-            List<String> ssh = new ArrayList<>(List.of("ssh", "-i", provider.clientKey().toString(), "-o",
-                    "UserKnownHostsFile=" + provider.knownHosts(), "-o", "StrictHostKeyChecking=yes", "-o", "LogLevel=ERROR",
-                    "root@" + n.ip()));
+            Machines machines = machines(l.spec(), l.state(), s -> { });
+            SshjShell.Target t = machines.target(n);
+            machines.checkReach(t);
+            List<String> ssh = new ArrayList<>(List.of("ssh", "-i", t.identity().toString(), "-p", String.valueOf(t.port()), "-o",
+                    "UserKnownHostsFile=" + t.knownHosts(), "-o", "StrictHostKeyChecking=yes", "-o", "LogLevel=ERROR"));
+            if (t.alias() != null) {
+                ssh.addAll(List.of("-o", "HostKeyAlias=" + t.alias()));
+            }
+            ssh.add(t.user() + "@" + t.host());
             ssh.addAll(cmd);
             return new ProcessBuilder(ssh).inheritIO().start().waitFor();
         }

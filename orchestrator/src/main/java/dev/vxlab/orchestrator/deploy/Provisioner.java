@@ -1,6 +1,7 @@
 package dev.vxlab.orchestrator.deploy;
 
 import dev.vxlab.orchestrator.VxlabException;
+import dev.vxlab.orchestrator.lab.LabState;
 import dev.vxlab.orchestrator.render.FirewallRule;
 import dev.vxlab.orchestrator.render.RenderedFile;
 import dev.vxlab.orchestrator.spec.LabSpec;
@@ -24,22 +25,50 @@ public final class Provisioner {
     public static final String AGENT_PID = "/run/vxlabd.pid";
     public static final String SUBNET_ENV = "/run/flannel/subnet.env";
 
+    /** Suffix of the copy kept of a file that existed before vxlab first replaced it (provider ssh). */
+    public static final String SAVED = ".vxlab-orig";
+
     private final LabSpec spec;
+    private final LabState state;
 
     public Provisioner(LabSpec spec) {
+        this(spec, null);
+    }
+
+    /**
+     * {@code state}: when given (hosts vxlab did not make: provider ssh), each file vxlab creates is recorded,
+     * and a file that was already there is copied aside once, so that {@code down} can undo exactly that.
+     */
+    public Provisioner(LabSpec spec, LabState state) {
         this.spec = spec;
+        this.state = state;
     }
 
     /** One line of the step report: "kube1 /etc/sysconfig/flanneld changed". */
     public record Outcome(String what, boolean changed) {
     }
 
-    public List<Outcome> pushFiles(RemoteShell sh, List<RenderedFile> files) {
+    public List<Outcome> pushFiles(RemoteShell sh, String node, List<RenderedFile> files) {
         List<Outcome> out = new ArrayList<>();
         for (RenderedFile f : files) {
+            if (state != null) {
+                track(sh, node, f.path());
+            }
             out.add(new Outcome(f.path(), sh.put(f.path(), f.content().getBytes(StandardCharsets.UTF_8), f.mode())));
         }
         return out;
+    }
+
+    private void track(RemoteShell sh, String node, String path) {
+        if (state.list("made/" + node).contains(path) || state.list("saved/" + node).contains(path)) {
+            return;
+        }
+        String q = Shell.quote(path);
+        RemoteShell.Result r = sh.exec("if [ -e " + q + " ]; then cp -p " + q + " " + Shell.quote(path + SAVED) + " && echo saved; else echo new; fi");
+        if (!r.ok()) {
+            throw new VxlabException("cannot keep a copy of " + path + " on " + node + ": " + r.stderr().trim(), null);
+        }
+        state.add((r.stdout().contains("saved") ? "saved/" : "made/") + node, path);
     }
 
     /**

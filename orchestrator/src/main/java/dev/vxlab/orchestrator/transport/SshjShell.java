@@ -14,7 +14,6 @@ import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.common.IOUtils;
 import net.schmizz.sshj.connection.channel.direct.Session;
 import net.schmizz.sshj.sftp.SFTPClient;
-import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
 import net.schmizz.sshj.xfer.InMemorySourceFile;
 
 /**
@@ -24,41 +23,116 @@ import net.schmizz.sshj.xfer.InMemorySourceFile;
 public final class SshjShell implements RemoteShell {
     private final SSHClient ssh;
     private final String where;
+    private final boolean sudo;
 
-    /** Connection facts: address, port, user, private key, and the known_hosts file holding the host's key. */
-    public record Target(String host, int port, String user, Path identity, Path knownHosts) {
+    /**
+     * Connection facts: address, port, user, private key, and the known_hosts file holding the host's key.
+     * {@code alias}: the name the host key is filed under instead of host:port (a Vagrant machine's name: its
+     * forwarded port on 127.0.0.1 is reused by other machines later); {@code pinOnFirstUse}: a host with no
+     * entry yet is trusted and recorded once (only for machines the lab itself just made) — a changed key is
+     * refused either way. Commands run through {@code sudo} when the user is not root.
+     */
+    public record Target(String host, int port, String user, Path identity, Path knownHosts, String alias, boolean pinOnFirstUse) {
+        public Target(String host, int port, String user, Path identity, Path knownHosts) {
+            this(host, port, user, identity, knownHosts, null, false);
+        }
+
+        public boolean sudo() {
+            return !"root".equals(user);
+        }
+
+        public String where() {
+            return user + "@" + host + ":" + port + (alias == null ? "" : " (" + alias + ")");
+        }
     }
 
     public static SshjShell connect(Target t, int timeoutMillis) {
         SSHClient ssh = new SSHClient();
-        String where = t.user() + "@" + t.host() + ":" + t.port();
+        String where = t.where();
+        PinnedHostKeys keys = null;
         try {
-            ssh.addHostKeyVerifier(new OpenSSHKnownHosts(t.knownHosts().toFile()));
+            keys = new PinnedHostKeys(t.knownHosts(), t.alias(), t.pinOnFirstUse());
+            ssh.addHostKeyVerifier(keys);
             ssh.setConnectTimeout(timeoutMillis);
             ssh.setTimeout(60_000);
             ssh.connect(t.host(), t.port());
             ssh.authPublickey(t.user(), ssh.loadKeys(t.identity().toString()));
-            return new SshjShell(ssh, where);
+            return new SshjShell(ssh, where, t.sudo(), keys.pinned());
         } catch (IOException e) {
             try {
                 ssh.close();
             } catch (IOException ignored) {
                 // nothing more to do
             }
+            if (keys != null && keys.changed() != null) {
+                throw new VxlabException("the host key of " + where + " has changed: it offers " + keys.changed() + ", "
+                        + t.knownHosts() + " holds another; refusing to connect",
+                        "if the machine was re-created on purpose, `vxlab down` the lab and bring it up again, or delete the line for "
+                                + (t.alias() != null ? t.alias() : t.host()) + " from " + t.knownHosts(), e);
+            }
+            if (keys != null && !t.pinOnFirstUse() && e.getMessage() != null && e.getMessage().contains("Could not verify")) {
+                throw new VxlabException("the host key of " + where + " is not in " + t.knownHosts() + "; refusing to connect",
+                        "add it after checking its fingerprint on the host: ssh-keyscan -p " + t.port() + " " + t.host() + " >> "
+                                + t.knownHosts(), e);
+            }
             throw new VxlabException("cannot open SSH to " + where + ": " + e.getMessage(),
                     "is the node up? `vxlab status` shows it; a changed host key is refused on purpose", e);
         }
     }
 
-    private SshjShell(SSHClient ssh, String where) {
+    private SshjShell(SSHClient ssh, String where, boolean sudo, String pinned) {
         this.ssh = ssh;
         this.where = where;
+        this.sudo = sudo;
+        this.pinned = pinned;
     }
+
+    private final String pinned;
+
+    /** The host key type and fingerprint this connection pinned on first contact, or null when it was known. */
+    public String pinned() {
+        return pinned;
+    }
+
+    /**
+     * Forwards a port on 127.0.0.1 of this machine to {@code host:port} as seen from the node (etcd on a node,
+     * reached without routing anything to the lab). Returns the local port; the forward lives until close().
+     */
+    public int forward(String host, int port) {
+        try {
+            java.net.ServerSocket server = new java.net.ServerSocket();
+            server.setReuseAddress(true);
+            server.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+            forwards.add(server);
+            var params = new net.schmizz.sshj.connection.channel.direct.Parameters("127.0.0.1", server.getLocalPort(), host, port);
+            var forwarder = ssh.newLocalPortForwarder(params, server);
+            // sshj's listen() ends at the first connection the far side refuses (etcd not up yet): listen again
+            // until the shell closes the server socket
+            Thread t = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        forwarder.listen();
+                    } catch (IOException refusedOrClosed) {
+                        // next connection
+                    }
+                }
+            }, "ssh-forward-" + port);
+            t.setDaemon(true);
+            t.start();
+            return server.getLocalPort();
+        } catch (IOException e) {
+            throw new VxlabException("cannot forward a local port to " + host + ":" + port + " through " + where + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    private final java.util.List<java.net.ServerSocket> forwards = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public Result exec(String command) {
         try (Session session = ssh.startSession()) {
-            Session.Command cmd = session.exec(command);
+            // not root: the whole command line under sudo (-n: fail instead of asking for a password)
+            Session.Command cmd = session.exec(sudo ? "sudo -n sh -c " + Shell.quote("PATH=/usr/local/sbin:/usr/sbin:/sbin:$PATH; " + command)
+                    : command);
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             Thread errReader = new Thread(() -> copy(cmd.getErrorStream(), err), "ssh-stderr");
             errReader.start();
@@ -97,7 +171,9 @@ public final class SshjShell implements RemoteShell {
         if (lines.length == 2 && lines[0].equals(sha256(content)) && Integer.parseInt(lines[1].trim(), 8) == Integer.parseInt(mode, 8)) {
             return false;
         }
-        String tmp = path + ".vxlab-tmp";
+        // as root the temp file sits beside the target (rename is atomic); otherwise SFTP writes as the user, to
+        // /tmp, and sudo moves the file into place
+        String tmp = sudo ? "/tmp/.vxlab-" + java.util.UUID.randomUUID() : path + ".vxlab-tmp";
         try {
             sftp().put(new InMemorySourceFile() {
                 @Override
@@ -118,7 +194,8 @@ public final class SshjShell implements RemoteShell {
         } catch (IOException e) {
             throw new VxlabException("cannot upload " + path + " to " + where + ": " + e.getMessage(), null, e);
         }
-        Result mv = exec("chmod " + mode + " " + Shell.quote(tmp) + " && mv -f " + Shell.quote(tmp) + " " + q);
+        Result mv = exec("chmod " + mode + " " + Shell.quote(tmp) + (sudo ? " && chown 0:0 " + Shell.quote(tmp) : "")
+                + " && mv -f " + Shell.quote(tmp) + " " + q);
         if (!mv.ok()) {
             throw new VxlabException("cannot move " + path + " into place on " + where + ": " + mv.stderr().trim(), null);
         }
@@ -144,6 +221,13 @@ public final class SshjShell implements RemoteShell {
 
     @Override
     public void close() {
+        for (java.net.ServerSocket s : forwards) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
         try {
             if (sftpClient != null) {
                 sftpClient.close();

@@ -4,6 +4,7 @@ import dev.vxlab.agent.net.Ip4;
 import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.lab.Host;
 import dev.vxlab.orchestrator.lab.LabState;
+import dev.vxlab.orchestrator.provider.Machines;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import dev.vxlab.orchestrator.transport.SshjShell;
 import java.io.IOException;
@@ -31,7 +32,7 @@ import java.util.function.Consumer;
  * are untouched. Everything a session over that sshd starts inherits those namespaces, as on a VM. Host
  * keys and the client key are generated per lab and pinned in the lab's known_hosts.
  */
-public final class NetnsProvider {
+public final class NetnsProvider implements Machines {
     private final LabSpec spec;
     private final LabState state;
     private final NetnsNames names;
@@ -56,11 +57,28 @@ public final class NetnsProvider {
         return state.dir().resolve("ssh/known_hosts");
     }
 
+    @Override
     public SshjShell.Target target(LabSpec.Node node) {
         return new SshjShell.Target(node.ip().toString(), 22, "root", clientKey(), knownHosts());
     }
 
+    @Override
+    public void checkReach(SshjShell.Target target) {
+        checkRoute(Ip4.parse(target.host()));
+    }
+
+    @Override
+    public Ip4 hostAddress() {
+        return spec.underlay().hostIp();
+    }
+
+    @Override
+    public void down() {
+        down(state, verbose);
+    }
+
     /** Fails, sending nothing, when the underlay is already routed somewhere that is not this lab's link. */
+    @Override
     public void preflight() {
         String link = names.rootLink();
         Host.Result routes = Host.run("ip", "-o", "-4", "route", "show", "to", "match", spec.underlay().hostIp().toString());
@@ -76,8 +94,15 @@ public final class NetnsProvider {
         }
     }
 
-    /** Creates what is missing (re-runs converge); returns the nodes whose sshd was (re)started. */
-    public List<String> up(Consumer<String> progress) {
+    /** Creates what is missing (re-runs converge). */
+    @Override
+    public void up(Consumer<String> progress) {
+        state.put("provider", "netns");
+        build(progress);
+    }
+
+    /** Creates what is missing; returns the nodes whose sshd was (re)started. */
+    List<String> build(Consumer<String> progress) {
         ensureKeys();
         String sw = names.switchNs();
         if (ensureNs(sw)) {

@@ -1,0 +1,39 @@
+package dev.vxlab.orchestrator.provider;
+
+import dev.vxlab.agent.net.Ip4;
+import dev.vxlab.orchestrator.spec.LabSpec;
+import dev.vxlab.orchestrator.transport.SshjShell;
+import java.util.function.Consumer;
+
+/**
+ * Where a lab's nodes come from: network namespaces this machine builds (netns), Vagrant machines (vagrant),
+ * or hosts that exist already (ssh). Once the machines are up, every provider ends in the same thing — an SSH
+ * target per node — and from there vxlab runs one code path (prepare, etcd, files, agents, verify).
+ */
+public interface Machines {
+
+    /** Checks that change nothing, before anything is made (a network already in use, a tool missing). */
+    void preflight();
+
+    /** Makes or starts what is missing (a re-run converges); reports a line per node. */
+    void up(Consumer<String> progress);
+
+    /** How to reach a node over SSH; valid after {@link #up} (or for a lab that is up). */
+    SshjShell.Target target(LabSpec.Node node);
+
+    /** Throws, having sent nothing, when this machine must not contact {@code target} (its route leads elsewhere). */
+    void checkReach(SshjShell.Target target);
+
+    /** This machine's address on the underlay, where nodes reach an etcd run here; null when they cannot. */
+    Ip4 hostAddress();
+
+    /** Removes what {@link #up} made, by the names and PIDs the lab's state recorded, and nothing else. */
+    void down();
+
+    /** Opens an SSH session to a node after checking that this machine may contact it. */
+    default SshjShell connect(LabSpec.Node node) {
+        SshjShell.Target t = target(node);
+        checkReach(t);
+        return SshjShell.connect(t, 5000);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.vxlab.orchestrator.provider.ssh;
+
+import dev.vxlab.agent.net.Ip4;
+import dev.vxlab.orchestrator.VxlabException;
+import dev.vxlab.orchestrator.deploy.NodeCleanup;
+import dev.vxlab.orchestrator.lab.Host;
+import dev.vxlab.orchestrator.lab.LabState;
+import dev.vxlab.orchestrator.lab.Parallel;
+import dev.vxlab.orchestrator.provider.Machines;
+import dev.vxlab.orchestrator.spec.LabSpec;
+import dev.vxlab.orchestrator.transport.SshjShell;
+import java.util.function.Consumer;
+
+/**
+ * Hosts a team already has ({@code provider: ssh}): each node's {@code ssh: {host, port, user, identityFile}}
+ * and the spec's known_hosts, which must already hold every host's key (no first-use trust: these machines
+ * were not made by vxlab). A user other than root works through {@code sudo -n}. Nothing is created here;
+ * {@code down} undoes on each host what vxlab's steps put there ({@link NodeCleanup}).
+ */
+public final class SshProvider implements Machines {
+    private final LabSpec spec;
+    private final LabState state;
+    private final Consumer<String> verbose;
+
+    public SshProvider(LabSpec spec, LabState state, Consumer<String> verbose) {
+        this.spec = spec;
+        this.state = state;
+        this.verbose = verbose;
+    }
+
+    @Override
+    public void preflight() {
+        for (LabSpec.Node node : spec.nodes()) {
+            if (node.ssh() == null) {
+                throw new VxlabException("node " + node.name() + " has no ssh: facts", "provider ssh needs ssh: {knownHosts: ...} in " + spec.source());
+            }
+        }
+    }
+
+    @Override
+    public void up(Consumer<String> progress) {
+        state.put("provider", "ssh");
+        for (LabSpec.Node node : spec.nodes()) {
+            progress.accept(node.name() + " " + node.ssh().user() + "@" + node.ssh().host() + ":" + node.ssh().port() + " (existing host)");
+        }
+    }
+
+    @Override
+    public SshjShell.Target target(LabSpec.Node node) {
+        LabSpec.Ssh s = node.ssh();
+        return new SshjShell.Target(s.host(), s.port(), s.user(), s.identityFile(), s.knownHosts());
+    }
+
+    /** The hosts are the user's own machines on the user's network: nothing to check beyond the pinned host key. */
+    @Override
+    public void checkReach(SshjShell.Target target) {
+        verbose.accept("ssh " + target.where());
+    }
+
+    @Override
+    public Ip4 hostAddress() {
+        return Host.run("ip", "-o", "-4", "addr", "show").out().contains(" " + spec.underlay().hostIp() + "/") ? spec.underlay().hostIp() : null;
+    }
+
+    @Override
+    public void down() {
+        Parallel.forEach(spec.nodes(), node -> {
+            try (SshjShell sh = connect(node)) {
+                NodeCleanup.run(sh, spec, state, node.name());
+            }
+        });
+    }
+}

@@ -1,0 +1,229 @@
+package dev.vxlab.orchestrator.provider.vagrant;
+
+import dev.vxlab.agent.net.Ip4;
+import dev.vxlab.orchestrator.VxlabException;
+import dev.vxlab.orchestrator.lab.LabState;
+import dev.vxlab.orchestrator.provider.Machines;
+import dev.vxlab.orchestrator.spec.LabSpec;
+import dev.vxlab.orchestrator.transport.SshjShell;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Machines from the top-level Vagrantfile (VirtualBox, libvirt, or Vagrant's docker provider on a box with no
+ * hypervisor). {@code up} runs {@code vagrant up} only for machines that are not running — and never when it
+ * was itself started by the Vagrantfile's trigger (VXLAB_FROM_VAGRANT=1), so the two never loop; the
+ * Vagrantfile's own trigger is switched off (VXLAB_NO_TRIGGER=1) when vxlab runs Vagrant. Then one
+ * {@code vagrant ssh-config} gives every machine's address, port, user and key (read by {@link SshConfig},
+ * kept in the lab's state), and sessions go straight over SSH: a {@code vagrant ssh -c} costs seconds.
+ * Host keys are pinned on first contact under the machine's name in the lab's known_hosts; a changed key
+ * is refused. {@code down} is {@code vagrant destroy -f}.
+ */
+public final class VagrantProvider implements Machines {
+    private final LabSpec spec;
+    private final LabState state;
+    private final Path dir;
+    private final Consumer<String> verbose;
+
+    /** {@code dir}: where the Vagrantfile is (the repository's top). */
+    public VagrantProvider(LabSpec spec, LabState state, Path dir, Consumer<String> verbose) {
+        this.spec = spec;
+        this.state = state;
+        this.dir = dir;
+        this.verbose = verbose;
+    }
+
+    public Path knownHosts() {
+        return state.dir().resolve("ssh/known_hosts");
+    }
+
+    @Override
+    public void preflight() {
+        if (!Files.isRegularFile(dir.resolve("Vagrantfile"))) {
+            throw new VxlabException("no Vagrantfile in " + dir, "run vxlab from the top of the vxlab repository (where the Vagrantfile is)");
+        }
+        Vagrant.Result v = vagrant(List.of("--version"), 30);
+        if (!v.ok()) {
+            throw new VxlabException("vagrant does not run here: " + v.tail(), "install it: scripts/install-deps.sh --vagrant (Debian/Ubuntu)");
+        }
+        if ("docker".equals(spec.vagrant().provider())) {
+            Vagrant.Result image = Vagrant.run(List.of("docker", "image", "inspect", "--format", "{{.Id}}", spec.vagrant().image()), dir, Map.of(), 30);
+            if (!image.ok()) {
+                throw new VxlabException("the docker provider needs the image " + spec.vagrant().image() + ", which is not here",
+                        "build it: scripts/build-node-image.sh" + (spec.vagrant().image().equals("vxlab/node:bookworm") ? "" : " " + spec.vagrant().image()));
+            }
+        }
+    }
+
+    @Override
+    public void up(Consumer<String> progress) {
+        state.put("provider", "vagrant");
+        state.put("vagrantDir", dir.toString());
+        String dotfile = System.getenv("VAGRANT_DOTFILE_PATH");
+        if (dotfile != null && !dotfile.isBlank()) {
+            state.put("vagrantDotfilePath", dotfile);
+        }
+        Map<String, String> states = VagrantStatus.states(vagrant(List.of("status", "--machine-readable"), 120).out());
+        List<String> missing = spec.nodes().stream().map(LabSpec.Node::name).filter(n -> !"running".equals(states.get(n))).toList();
+        if (!missing.isEmpty()) {
+            if ("1".equals(System.getenv("VXLAB_FROM_VAGRANT"))) {
+                throw new VxlabException("started by the Vagrantfile's trigger, but " + String.join(", ", missing) + " is not running",
+                        "vagrant status; then `vagrant up` (or `./vxlab up " + spec.source() + "`)");
+            }
+            List<String> args = new ArrayList<>(List.of("up"));
+            if (spec.vagrant().provider() != null) {
+                args.add("--provider=" + spec.vagrant().provider());
+            }
+            args.addAll(missing);
+            progress.accept("vagrant " + String.join(" ", args));
+            Vagrant.Result r = vagrant(args, 1800);
+            if (!r.ok()) {
+                throw new VxlabException("vagrant up failed for " + String.join(", ", missing) + ":\n    " + r.tail().replace("\n", "\n    "),
+                        Vagrant.hint(r.out()));
+            }
+        }
+        Vagrant.Result config = vagrant(concat(List.of("ssh-config"), spec.nodes().stream().map(LabSpec.Node::name).toList()), 120);
+        if (!config.ok()) {
+            throw new VxlabException("vagrant ssh-config failed:\n    " + config.tail().replace("\n", "\n    "), "vagrant status");
+        }
+        Map<String, SshConfig.Machine> machines = SshConfig.parse(config.out());
+        for (LabSpec.Node node : spec.nodes()) {
+            SshConfig.Machine m = machines.get(node.name());
+            if (m == null || m.identityFiles().isEmpty()) {
+                throw new VxlabException("vagrant ssh-config printed nothing usable for " + node.name(), "vagrant ssh-config " + node.name());
+            }
+            state.put("vagrant/" + node.name(), m.user() + "@" + m.hostName() + ":" + m.port() + " " + m.identityFiles().get(0));
+            progress.accept(node.name() + " " + (missing.contains(node.name()) ? "up" : "running") + " (ssh " + m.user() + "@" + m.hostName()
+                    + ":" + m.port() + ")");
+        }
+    }
+
+    @Override
+    public SshjShell.Target target(LabSpec.Node node) {
+        String fact = state.string("vagrant/" + node.name());
+        if (fact == null) {
+            throw new VxlabException("no SSH facts recorded for machine " + node.name(), "vxlab up " + spec.source());
+        }
+        // user@host:port identity
+        int at = fact.indexOf('@');
+        int space = fact.indexOf(' ');
+        int colon = fact.lastIndexOf(':', space);
+        return new SshjShell.Target(fact.substring(at + 1, colon), Integer.parseInt(fact.substring(colon + 1, space)), fact.substring(0, at),
+                Path.of(fact.substring(space + 1)), knownHosts(), node.name(), true);
+    }
+
+    /** Vagrant's SSH address is this machine's loopback (forwarded port) or a directly attached network (libvirt). */
+    @Override
+    public void checkReach(SshjShell.Target target) {
+        if (target.host().startsWith("127.")) {
+            return;
+        }
+        Vagrant.Result r = Vagrant.run(List.of("ip", "-o", "route", "get", target.host()), dir, Map.of(), 10);
+        if (!r.ok() || r.out().contains(" via ")) {
+            throw new VxlabException("refusing to contact " + target.where() + ": it is not on a network attached to this machine ("
+                    + r.out().trim() + "); nothing was sent", "vagrant ssh-config");
+        }
+    }
+
+    /** underlay.hostIp when this machine holds it (the Docker network's or host-only network's gateway), else null. */
+    @Override
+    public Ip4 hostAddress() {
+        Vagrant.Result r = Vagrant.run(List.of("ip", "-o", "-4", "addr", "show"), dir, Map.of(), 10);
+        return r.out().contains(" " + spec.underlay().hostIp() + "/") ? spec.underlay().hostIp() : null;
+    }
+
+    @Override
+    public void down() {
+        Vagrant.Result r = vagrant(List.of("destroy", "-f"), 600);
+        if (!r.ok()) {
+            throw new VxlabException("vagrant destroy failed:\n    " + r.tail().replace("\n", "\n    "), "vagrant status; vagrant destroy -f");
+        }
+    }
+
+    private Vagrant.Result vagrant(List<String> args, int timeoutSeconds) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("VXLAB_SPEC", spec.source().toAbsolutePath().toString(),
+                "VXLAB_NO_TRIGGER", "1", "VAGRANT_CHECKPOINT_DISABLE", "1"));
+        String dotfile = state.string("vagrantDotfilePath");
+        if (dotfile != null) {
+            env.put("VAGRANT_DOTFILE_PATH", dotfile);
+        }
+        List<String> cmd = concat(List.of("vagrant"), args);
+        verbose.accept(String.join(" ", cmd));
+        return Vagrant.run(cmd, dir, env, timeoutSeconds);
+    }
+
+    static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /** Runs vagrant (or another command) in the Vagrantfile's directory; output captured, stdin closed. */
+    static final class Vagrant {
+        private Vagrant() {
+        }
+
+        record Result(int code, String out) {
+            boolean ok() {
+                return code == 0;
+            }
+
+            /** The last lines: where Vagrant says what went wrong. */
+            String tail() {
+                List<String> lines = out.strip().lines().filter(l -> !l.isBlank()).toList();
+                return String.join("\n", lines.subList(Math.max(0, lines.size() - 8), lines.size()));
+            }
+        }
+
+        static Result run(List<String> cmd, Path dir, Map<String, String> env, int timeoutSeconds) {
+            try {
+                ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+                pb.environment().putAll(env);
+                Path log = Files.createTempFile("vxlab-vagrant-", ".log");
+                try {
+                    pb.redirectOutput(log.toFile());
+                    Process p = pb.start();
+                    p.getOutputStream().close();
+                    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                        p.destroyForcibly();
+                        return new Result(-1, Files.readString(log, StandardCharsets.UTF_8) + "\n(timed out after " + timeoutSeconds + " s)");
+                    }
+                    return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+                } finally {
+                    Files.deleteIfExists(log);
+                }
+            } catch (IOException e) {
+                String what = cmd.get(0);
+                throw new VxlabException("cannot run " + what + ": " + e.getMessage(),
+                        what.equals("vagrant") ? "install Vagrant: scripts/install-deps.sh --vagrant" : "is " + what + " installed?", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new VxlabException("interrupted running " + cmd.get(0), null, e);
+            }
+        }
+
+        /** A hint for the errors Vagrant users meet most. */
+        static String hint(String out) {
+            if (out.contains("Unable to find image") || out.contains("No such image") || out.contains("pull access denied")) {
+                return "the docker provider's image is missing: scripts/build-node-image.sh";
+            }
+            if (out.contains("VirtualBox is complaining") || out.contains("VBoxManage") || out.contains("provider 'virtualbox' that was requested")) {
+                return "VirtualBox is not usable here; on a machine without a hypervisor use vagrant: {provider: docker} in the spec";
+            }
+            if (out.contains("Cannot connect to the Docker daemon") || out.contains("docker.sock")) {
+                return "start Docker: scripts/start-docker.sh";
+            }
+            if (out.contains("box") && (out.contains("could not be found") || out.contains("not found"))) {
+                return "the box is not installed and cannot be downloaded: `vagrant box add` it, or use another vagrant.box";
+            }
+            return "vagrant status; the machine's own log: vagrant up --debug";
+        }
+    }
+}
