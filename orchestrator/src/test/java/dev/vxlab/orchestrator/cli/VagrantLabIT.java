@@ -1,0 +1,146 @@
+package dev.vxlab.orchestrator.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vxlab.agent.json.Json;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The workshop's classic path for real, as root: `vagrant up` at the top of the repository with Vagrant's docker
+ * provider (the node image from scripts/build-node-image.sh), driven by the top-level Vagrantfile, whose trigger
+ * runs `./vxlab up --provider vagrant` once all machines are up; that ends in a green ping matrix. Then a second
+ * `./vxlab up` changes nothing, `status --json` shows three subnets, and `./vxlab down` leaves no container,
+ * Docker network or lab state behind. The lab (itvag: machines vt1..vt3, underlay 192.168.83.0/24) and Vagrant's
+ * own state (VAGRANT_DOTFILE_PATH) are the test's own; this machine only talks to 127.0.0.1.
+ */
+class VagrantLabIT {
+    static final Path REPO = Path.of(System.getProperty("vxlab.home", "..")).toAbsolutePath().normalize();
+    static final String LAB = "itvag";
+    static final String NETWORK = "192.168.83.0/24";
+
+    @TempDir
+    Path tmp;
+
+    record Run(int code, String out) {
+    }
+
+    Run run(Map<String, String> env, int timeoutSeconds, String... cmd) throws Exception {
+        Path log = tmp.resolve("run-" + System.nanoTime() + ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(REPO.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return new Run(-1, Files.readString(log, StandardCharsets.UTF_8) + "\n(timed out)");
+        }
+        return new Run(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    Map<String, String> env(Path spec) {
+        Map<String, String> env = new HashMap<>();
+        env.put("VXLAB_SPEC", spec.toString());
+        env.put("VAGRANT_DOTFILE_PATH", tmp.resolve("vagrant").toString());
+        env.put("VXLAB_HOME", tmp.resolve("home").toString());
+        env.put("VAGRANT_CHECKPOINT_DISABLE", "1");
+        return env;
+    }
+
+    static String docker(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("docker"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out.trim();
+    }
+
+    @Test
+    void vagrantUpEndsInAGreenMatrixARerunChangesNothingAndDownLeavesNothing() throws Exception {
+        Path spec = tmp.resolve(LAB + ".yaml");
+        Files.writeString(spec, String.join("\n",
+                "name: " + LAB,
+                "provider: vagrant",
+                "underlay: {cidr: " + NETWORK + ", hostIp: 192.168.83.1, nat: false}",
+                "etcd: {mode: process, on: vt1}",
+                "firewall: iptables",
+                "vagrant: {provider: docker}",
+                "nodes:",
+                "  - {name: vt1, ip: 192.168.83.11}",
+                "  - {name: vt2, ip: 192.168.83.12}",
+                "  - {name: vt3, ip: 192.168.83.13}", ""), StandardCharsets.UTF_8);
+        Map<String, String> env = env(spec);
+        try {
+            Run up = run(env, 900, "vagrant", "up");
+            assertEquals(0, up.code(), up.out());
+            assertTrue(up.out().contains("running ./vxlab up --provider vagrant"), up.out());
+            assertEquals(1, up.out().split("running ./vxlab up --provider vagrant", -1).length - 1, "vxlab runs once, not per machine:\n" + up.out());
+            assertTrue(up.out().contains("all 6 pairs ping"), up.out());
+            assertTrue(up.out().contains("vt1 host key pinned on first contact: ssh-ed25519"), up.out());
+            assertTrue(up.out().contains("java runtime /opt/vxlab/jre"), "the image has no Java; vxlab brings its own:\n" + up.out());
+            for (String vt : List.of("vt1", "vt2", "vt3")) {
+                assertTrue(docker("ps", "--filter", "name=^vxlab-" + LAB + "-" + vt + "$", "--format", "{{.Names}}").contains(vt), "machine " + vt);
+            }
+
+            Run again = run(env, 300, REPO.resolve("vxlab").toString(), "up", spec.toString());
+            assertEquals(0, again.code(), again.out());
+            assertFalse(again.out().lines().anyMatch(l -> l.endsWith(" changed") || l.contains(" changed (")),
+                    "a second up changes nothing:\n" + again.out());
+            assertTrue(again.out().contains("all 6 pairs ping"), again.out());
+            assertTrue(again.out().contains("vt1 running"), "machines that run are not brought up again:\n" + again.out());
+
+            Run status = run(env, 120, REPO.resolve("vxlab").toString(), "status", LAB, "--json");
+            assertEquals(0, status.code(), status.out());
+            String json = status.out().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow();
+            List<?> nodes = (List<?>) Json.parseObject(json).get("nodes");
+            java.util.Set<String> subnets = new HashSet<>();
+            nodes.forEach(n -> subnets.add(String.valueOf(((Map<?, ?>) n).get("subnet"))));
+            assertEquals(3, subnets.size(), status.out());
+            assertFalse(subnets.contains("null"), status.out());
+
+            Run down = run(env, 300, REPO.resolve("vxlab").toString(), "down", LAB);
+            assertEquals(0, down.code(), down.out());
+            assertEquals("", docker("ps", "-a", "--filter", "name=vxlab-" + LAB + "-", "--format", "{{.Names}}"), "no machine left");
+            assertFalse(docker("network", "ls", "--format", "{{.Name}}").contains(NETWORK), "no Docker network left");
+            assertFalse(Files.exists(tmp.resolve("home/labs/" + LAB)), "no lab state left");
+        } finally {
+            if (!docker("ps", "-a", "--filter", "name=vxlab-" + LAB + "-", "--format", "{{.Names}}").isEmpty()) {
+                run(env, 300, "vagrant", "destroy", "-f");
+            }
+        }
+    }
+
+    /** `vagrant validate` passes for every lab in labs/. */
+    @Test
+    void theVagrantfileValidatesForEveryLab() throws Exception {
+        List<Path> labs;
+        try (Stream<Path> s = Files.list(REPO.resolve("labs"))) {
+            labs = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+        assertTrue(labs.size() >= 3, labs.toString());
+        for (Path lab : labs) {
+            Run v = run(env(lab), 120, "vagrant", "validate");
+            assertEquals(0, v.code(), lab + ":\n" + v.out());
+            assertTrue(v.out().contains("Vagrantfile validated successfully"), lab + ":\n" + v.out());
+        }
+        Path bad = tmp.resolve("bad.yaml");
+        Files.writeString(bad, "name: bad\nunderlay: {cidr: 192.168.84.0/24}\nnodes: [{name: a, ip: 10.1.1.1}]\n");
+        Run v = run(env(bad), 120, "vagrant", "validate");
+        assertTrue(v.code() != 0, v.out());
+        assertTrue(v.out().contains("nodes[0].ip: 10.1.1.1 is outside underlay.cidr"), v.out());
+    }
+
+}
