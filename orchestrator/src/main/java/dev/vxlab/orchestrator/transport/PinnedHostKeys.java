@@ -41,10 +41,13 @@ final class PinnedHostKeys extends OpenSSHKnownHosts {
         this.pinOnFirstUse = pinOnFirstUse;
     }
 
+    /** The file, created empty when missing (sessions to several nodes open at once: one creates it). */
     private static Path ensure(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.createFile(file);
+        synchronized (FILE_LOCK) {
+            if (!Files.exists(file)) {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+                Files.createFile(file);
+            }
         }
         return file;
     }

@@ -71,18 +71,36 @@ class PinnedHostKeysTest {
 
     @Test
     void parallelFirstContactsOfSeveralMachinesAllEndUpInTheFile() throws Exception {
-        Path file = dir.resolve("known_hosts");
+        // no file yet: the first contacts of all machines create it at once
+        Path file = dir.resolve("ssh/known_hosts");
         List<Thread> threads = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger verified = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
         for (int i = 0; i < 8; i++) {
             String alias = "node" + i;
             PublicKey k = key();
-            threads.add(new Thread(() -> assertTrue(newKeys(file, alias).verify("127.0.0.1", 2222, k))));
+            threads.add(new Thread(() -> {
+                await(go);
+                if (newKeys(file, alias).verify("127.0.0.1", 2222, k)) {
+                    verified.incrementAndGet();
+                }
+            }));
         }
         threads.forEach(Thread::start);
+        go.countDown();
         for (Thread t : threads) {
             t.join();
         }
+        assertEquals(8, verified.get(), "every first contact is pinned, none fails on the file another one created");
         assertEquals(8, Files.readAllLines(file).size());
+    }
+
+    private static void await(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static PinnedHostKeys newKeys(Path file, String alias) {
