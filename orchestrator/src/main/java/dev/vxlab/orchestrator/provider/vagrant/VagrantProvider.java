@@ -70,13 +70,12 @@ public final class VagrantProvider implements Machines {
         if (dotfile != null && !dotfile.isBlank()) {
             state.put("vagrantDotfilePath", dotfile);
         }
-        Map<String, String> states = VagrantStatus.states(vagrant(List.of("status", "--machine-readable"), 120).out());
-        List<String> missing = spec.nodes().stream().map(LabSpec.Node::name).filter(n -> !"running".equals(states.get(n))).toList();
+        // started by the Vagrantfile's trigger: Vagrant has just brought every machine up (asking again costs seconds)
+        boolean fromVagrant = "1".equals(System.getenv("VXLAB_FROM_VAGRANT"));
+        Map<String, String> states = fromVagrant ? Map.of() : VagrantStatus.states(vagrant(List.of("status", "--machine-readable"), 120).out());
+        List<String> missing = fromVagrant ? List.of()
+                : spec.nodes().stream().map(LabSpec.Node::name).filter(n -> !"running".equals(states.get(n))).toList();
         if (!missing.isEmpty()) {
-            if ("1".equals(System.getenv("VXLAB_FROM_VAGRANT"))) {
-                throw new VxlabException("started by the Vagrantfile's trigger, but " + String.join(", ", missing) + " is not running",
-                        "vagrant status; then `vagrant up` (or `./vxlab up " + spec.source() + "`)");
-            }
             List<String> args = new ArrayList<>(List.of("up"));
             if (spec.vagrant().provider() != null) {
                 args.add("--provider=" + spec.vagrant().provider());
@@ -91,7 +90,8 @@ public final class VagrantProvider implements Machines {
         }
         Vagrant.Result config = vagrant(concat(List.of("ssh-config"), spec.nodes().stream().map(LabSpec.Node::name).toList()), 120);
         if (!config.ok()) {
-            throw new VxlabException("vagrant ssh-config failed:\n    " + config.tail().replace("\n", "\n    "), "vagrant status");
+            throw new VxlabException("vagrant ssh-config failed" + (fromVagrant ? " (started by the Vagrantfile's trigger: is every machine up?)" : "")
+                    + ":\n    " + config.tail().replace("\n", "\n    "), "vagrant status; then `vagrant up` (or `./vxlab up " + spec.source() + "`)");
         }
         Map<String, SshConfig.Machine> machines = SshConfig.parse(config.out());
         for (LabSpec.Node node : spec.nodes()) {
