@@ -53,6 +53,12 @@ public final class VagrantProvider implements Machines {
         if (!v.ok()) {
             throw new VxlabException("vagrant does not run here: " + v.tail(), "install it: scripts/install-deps.sh --vagrant (Debian/Ubuntu)");
         }
+        if ("docker".equals(spec.vagrant().provider()) && (spec.network().backend().equals("host-gw") || spec.network().directRouting())) {
+            throw new VxlabException("with Vagrant's docker provider the machines share an internal Docker network, which drops packets"
+                    + " whose addresses are not on the underlay: " + (spec.network().directRouting() ? "DirectRouting" : "the host-gw backend")
+                    + " cannot carry container traffic there", "use backend: vxlan without directRouting for the docker provider, or"
+                    + " vagrant: {provider: virtualbox|libvirt} in " + spec.source());
+        }
         if ("docker".equals(spec.vagrant().provider())) {
             Vagrant.Result image = Vagrant.run(List.of("docker", "image", "inspect", "--format", "{{.Id}}", spec.vagrant().image()), dir, Map.of(), 30);
             if (!image.ok()) {
