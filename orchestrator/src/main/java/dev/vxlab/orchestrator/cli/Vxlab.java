@@ -72,6 +72,7 @@ public final class Vxlab implements Callable<Integer> {
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         CommandLine cl = new CommandLine(new Vxlab());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             boolean stack = parsed.originalArgs().contains("--stacktrace");
             if (ex instanceof SpecException se) {
@@ -167,14 +168,14 @@ public final class Vxlab implements Callable<Integer> {
 
         @Option(names = "--provider", paramLabel = "netns|vagrant|ssh",
                 description = "where the machines come from, instead of the spec's provider: (the Vagrantfile's trigger passes vagrant)")
-        String provider;
+        LabSpec.Provider provider;
 
         @picocli.CommandLine.Mixin
         Common common = new Common();
 
         @Override
         public Integer call() {
-            LabSpec spec = SpecLoader.load(specFile, providerOption(provider));
+            LabSpec spec = SpecLoader.load(specFile, provider);
             Progress p = new Progress(System.out, common.json);
             LabState state = LabState.load(Lab.dir(spec.name()), spec.name());
             String before = state.string("provider");
@@ -272,17 +273,6 @@ public final class Vxlab implements Callable<Integer> {
             } finally {
                 shells.values().forEach(SshjShell::close);
             }
-        }
-    }
-
-    static LabSpec.Provider providerOption(String name) {
-        if (name == null) {
-            return null;
-        }
-        try {
-            return LabSpec.Provider.valueOf(name.toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(new CommandLine(new Vxlab()), "--provider: expected netns, vagrant or ssh, got " + name);
         }
     }
 

@@ -67,6 +67,22 @@ class VxlabCliTest {
     }
 
     @Test
+    void providerOverrideIsCheckedAndRevalidatesTheSpecForThatProvider(@TempDir Path dir) throws Exception {
+        assertEquals(2, run("up", "--provider", "vmware", "x.yaml").code());
+        Path spec = dir.resolve("lab.yaml");
+        Files.writeString(spec, "name: lab\nnodes:\n  - {name: kube1, ip: 192.168.56.11}\n");
+        System.setProperty("vxlab.state.home", dir.resolve("state").toString());
+        try {
+            Run r = run("up", "--provider", "ssh", spec.toString());
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains("ssh.knownHosts: required with provider: ssh"), r.err());
+            assertTrue(Files.notExists(dir.resolve("state")), "no lab state was created");
+        } finally {
+            System.clearProperty("vxlab.state.home");
+        }
+    }
+
+    @Test
     void helpDocumentsTheExitCodes() {
         Run r = run("--help");
         assertEquals(0, r.code());
