@@ -76,7 +76,9 @@ public final class NodeEtcd {
             byte[] binary = etcdBinary();
             sh.put(BIN, binary, "0755");
             r = sh.exec("if [ -f " + PID + " ] && kill -0 \"$(cat " + PID + ")\" 2>/dev/null; then kill \"$(cat " + PID + ")\"; sleep 0.5; fi; "
-                    + "mkdir -p " + DATA + " /var/log && cd / && setsid " + BIN + " " + args.replace("/DATA", DATA + "/data")
+                    // `a && b && setsid etcd & echo` would put the whole list in a background subshell that keeps the
+                    // session's stdout (the command never ends) and whose PID, not etcd's, lands in the pid file
+                    + "mkdir -p " + DATA + " /var/log && cd / || exit 1; setsid " + BIN + " " + args.replace("/DATA", DATA + "/data")
                     + " >>" + LOG + " 2>&1 </dev/null & echo $! > " + PID);
         }
         if (!r.ok()) {

@@ -17,6 +17,12 @@ import java.util.regex.Pattern;
 public final class PingMatrix {
     static final Pattern RTT = Pattern.compile("time=([0-9.]+) ms");
 
+    /** Present when the test container's bridge docker0 was made by vxlab (a node without Docker): down deletes it. */
+    public static final String MADE_BRIDGE = "/var/lib/vxlab/docker0.made";
+
+    /** The addresses vxlab added to a docker0 that was there before (Docker's own), one a line: down removes them. */
+    public static final String ADDED_ADDRESSES = "/var/lib/vxlab/docker0.addr";
+
     private PingMatrix() {
     }
 
@@ -52,8 +58,12 @@ public final class PingMatrix {
     public static String ensureContainer(RemoteShell sh, String node) {
         String script = "set -e; . /run/flannel/subnet.env; "
                 + "base=${FLANNEL_SUBNET%.*}; len=${FLANNEL_SUBNET#*/}; "
-                + "ip link show docker0 >/dev/null 2>&1 || ip link add docker0 type bridge; "
-                + "ip addr replace $FLANNEL_SUBNET dev docker0; ip link set docker0 mtu $FLANNEL_MTU up; "
+                // what is added to the node is written down, so that down (provider ssh) removes exactly that
+                + "mkdir -p /var/lib/vxlab; "
+                + "if ! ip link show docker0 >/dev/null 2>&1; then ip link add docker0 type bridge; touch " + MADE_BRIDGE + "; fi; "
+                + "if ! ip -4 -o addr show dev docker0 | grep -q \" $FLANNEL_SUBNET \"; then "
+                + "  ip addr add $FLANNEL_SUBNET dev docker0; echo $FLANNEL_SUBNET >> " + ADDED_ADDRESSES + "; fi; "
+                + "ip link set docker0 mtu $FLANNEL_MTU up; "
                 + "if ! ip netns exec vxtest true 2>/dev/null; then "
                 + "  ip netns add vxtest; ip -n vxtest link set lo up; "
                 + "  ip link add vxtest0 mtu $FLANNEL_MTU type veth peer name eth0 netns vxtest mtu $FLANNEL_MTU; "

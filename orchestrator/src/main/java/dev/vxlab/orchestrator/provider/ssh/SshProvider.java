@@ -9,6 +9,7 @@ import dev.vxlab.orchestrator.lab.Parallel;
 import dev.vxlab.orchestrator.provider.Machines;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import dev.vxlab.orchestrator.transport.SshjShell;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -18,6 +19,9 @@ import java.util.function.Consumer;
  * {@code down} undoes on each host what vxlab's steps put there ({@link NodeCleanup}).
  */
 public final class SshProvider implements Machines {
+    /** The lab's state key listing the nodes vxlab has opened a session to. */
+    static final String REACHED = "reached";
+
     private final LabSpec spec;
     private final LabState state;
     private final Consumer<String> verbose;
@@ -62,12 +66,33 @@ public final class SshProvider implements Machines {
         return Host.run("ip", "-o", "-4", "addr", "show").out().contains(" " + spec.underlay().hostIp() + "/") ? spec.underlay().hostIp() : null;
     }
 
+    /** Opens a session and records in the lab's state that vxlab got onto this host: only those are cleaned up. */
+    @Override
+    public SshjShell connect(LabSpec.Node node) {
+        SshjShell sh = open(node);
+        state.add(REACHED, node.name());
+        return sh;
+    }
+
+    private SshjShell open(LabSpec.Node node) {
+        SshjShell.Target t = target(node);
+        checkReach(t);
+        return SshjShell.connect(t, 5000);
+    }
+
+    /**
+     * Cleans up the hosts vxlab ever opened a session to; a host it never got onto (its key unknown, the host
+     * down at {@code up}) was not changed, so an {@code up} refused there does not leave a lab that cannot be
+     * taken down.
+     */
     @Override
     public void down() {
-        Parallel.forEach(spec.nodes(), node -> {
-            try (SshjShell sh = connect(node)) {
+        List<String> reached = state.list(REACHED);
+        Parallel.forEach(spec.nodes().stream().filter(n -> reached.contains(n.name())).toList(), node -> {
+            try (SshjShell sh = open(node)) {
                 NodeCleanup.run(sh, spec, state, node.name());
             }
+            state.remove(REACHED, node.name());
         });
     }
 }

@@ -1,0 +1,305 @@
+package dev.vxlab.orchestrator.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vxlab.agent.json.Json;
+import dev.vxlab.orchestrator.lab.Host;
+import dev.vxlab.orchestrator.lab.LabState;
+import dev.vxlab.orchestrator.provider.netns.NetnsProvider;
+import dev.vxlab.orchestrator.spec.LabSpec;
+import dev.vxlab.orchestrator.spec.SpecLoader;
+import dev.vxlab.orchestrator.transport.RemoteShell;
+import dev.vxlab.orchestrator.transport.SshjShell;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code provider: ssh} for real, as root: three hosts vxlab's ssh provider knows nothing about, reached only
+ * through their address, a key and a known_hosts file.
+ *
+ * <p>The hosts are made beforehand with the netns machinery ({@link NetnsProvider} on a lab of its own,
+ * "itsshhosts", underlay 192.168.82.0/24, used nowhere else): namespaces, each with its own sshd in a private
+ * mount and UTS namespace (overlays over /etc, /var and /opt), the lab's client key and known_hosts. Then the
+ * lab under test ("itssh") is brought up on them with the CLI: etcd copied to the first host and reached
+ * through a forwarded port, the files, the iptables rules, the agents, the ping matrix; a second {@code up}
+ * changes nothing; {@code down} must leave every host as it found it — no agent, etcd, flannel.1, docker0,
+ * chain, rule, route or file of vxlab's, and a file or bridge that was there before put back or left. The hosts' namespaces
+ * are inspected from here ({@code ip netns exec}) and over SSH as root (their mount view).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SshProviderIT {
+    static final String HOSTS = "itsshhosts";
+    static final String LAB = "itssh";
+    static final Map<String, String> IPS = new LinkedHashMap<>(Map.of("h1", "192.168.82.11", "h2", "192.168.82.12", "h3", "192.168.82.13"));
+
+    static Path home;
+    static String previousHome;
+    static NetnsProvider hosts;
+    static LabState hostsState;
+    static LabSpec hostsSpec;
+
+    @BeforeAll
+    static void hosts() throws IOException {
+        home = Files.createTempDirectory("vxlab-it-ssh-");
+        previousHome = System.getProperty("vxlab.state.home");
+        System.setProperty("vxlab.state.home", home.toString());
+        assertEquals(List.of(), namespaces(), "namespaces of an earlier run are left: ip netns del them first");
+        Path spec = home.resolve("hosts.yaml");
+        StringBuilder y = new StringBuilder(String.join("\n",
+                "# the hosts: made with the netns machinery, unknown to the ssh lab",
+                "name: " + HOSTS,
+                "provider: netns",
+                "network: {cidr: 10.247.0.0/16, subnetLen: 24, backend: vxlan, vni: 1, port: 8472, directRouting: false}",
+                "underlay: {cidr: 192.168.82.0/24, hostIp: 192.168.82.1, nat: true}",
+                "etcd: {mode: process, prefix: /coreos.com/network}",
+                "agent: {options: \"--iface=eth1\", leaseTtl: 24h}",
+                "firewall: none",
+                "nodes:", ""));
+        IPS.forEach((n, ip) -> y.append("  - {name: ").append(n).append(", ip: ").append(ip).append("}\n"));
+        Files.writeString(spec, y.toString(), StandardCharsets.UTF_8);
+        hostsSpec = SpecLoader.load(spec);
+        hostsState = LabState.load(home.resolve("hosts"), HOSTS);
+        hosts = new NetnsProvider(hostsSpec, hostsState, s -> { });
+        hosts.preflight();
+        hosts.up(s -> { });
+    }
+
+    @AfterAll
+    static void teardown() throws IOException {
+        try {
+            if (Files.exists(Lab.dir(LAB))) {
+                run("down", LAB);
+            }
+            if (Files.exists(Lab.dir("itsshbad"))) {
+                run("down", "itsshbad");
+            }
+        } finally {
+            if (hostsState != null) {
+                NetnsProvider.down(hostsState, s -> { });
+            }
+            Vxlab.deleteTree(home);
+            if (previousHome == null) {
+                System.clearProperty("vxlab.state.home");
+            } else {
+                System.setProperty("vxlab.state.home", previousHome);
+            }
+        }
+        assertEquals(List.of(), namespaces(), "the hosts' namespaces are gone");
+    }
+
+    /** The namespaces of the hosts lab that exist now. */
+    static List<String> namespaces() {
+        return Arrays.stream(Host.run("ip", "netns", "list").out().split("\n"))
+                .map(l -> l.split(" ")[0]).filter(n -> n.startsWith("vx-" + HOSTS + "-")).toList();
+    }
+
+    static LabUpIT.Run run(String... args) {
+        return LabUpIT.run(args);
+    }
+
+    static String ns(String node) {
+        return hosts.names().nodeNs(node);
+    }
+
+    static LabSpec.Node hostNode(String node) {
+        return hostsSpec.nodes().stream().filter(n -> n.name().equals(node)).findFirst().orElseThrow();
+    }
+
+    /** Runs {@code script} as root on a host, over its own sshd (the host's mount view). */
+    static RemoteShell.Result onHost(String node, String script) {
+        try (SshjShell sh = hosts.connect(hostNode(node))) {
+            return sh.exec(script);
+        }
+    }
+
+    static String inNs(String node, String... cmd) {
+        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns(node)));
+        c.addAll(List.of(cmd));
+        Host.Result r = Host.run(c);
+        assertTrue(r.ok(), c + ": " + r.out());
+        return r.out();
+    }
+
+    /** What vxlab may add to a host's network namespace: its links, addresses, routes and iptables rules. */
+    static String netState(String node) {
+        List<String> links = Arrays.stream(inNs(node, "ip", "-br", "link").split("\n")).map(l -> l.split("[ @]")[0]).sorted().toList();
+        return "links " + links + "\n" + inNs(node, "ip", "-br", "-4", "addr") + inNs(node, "ip", "route")
+                + inNs(node, "iptables", "-S") + inNs(node, "iptables", "-t", "nat", "-S");
+    }
+
+    static Map<String, String> netStates() {
+        Map<String, String> m = new LinkedHashMap<>();
+        IPS.keySet().forEach(n -> m.put(n, netState(n)));
+        return m;
+    }
+
+    /** The processes in a host's network namespace, once those of closed SSH sessions have ended. */
+    static Set<String> processes(String node, Set<String> expected) throws InterruptedException {
+        Set<String> now = Set.of();
+        for (int i = 0; i < 50; i++) {
+            now = new HashSet<>(Arrays.asList(Host.run("ip", "netns", "pids", ns(node)).out().trim().split("\\s+")));
+            if (now.equals(expected)) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        return now;
+    }
+
+    static Path sshSpec(Path dir, String name, Path knownHosts) throws IOException {
+        StringBuilder y = new StringBuilder(String.join("\n",
+                "# existing hosts (made by the test beforehand), reached over SSH as root",
+                "name: " + name,
+                "provider: ssh",
+                "network: {cidr: 10.247.0.0/16, subnetLen: 24, backend: vxlan, vni: 1, port: 8472, directRouting: false}",
+                "underlay: {cidr: 192.168.82.0/24, hostIp: 192.168.82.1, nat: true}",
+                "etcd: {mode: process, on: h1, prefix: /coreos.com/network}",
+                "agent: {options: \"--iface=eth1\", leaseTtl: 24h}",
+                "firewall: iptables",
+                "ssh: {user: root, identityFile: " + hosts.clientKey() + ", knownHosts: " + knownHosts + "}",
+                "nodes:", ""));
+        // one node with its address under ssh.host, to read that path too
+        y.append("  - {name: h1, ip: ").append(IPS.get("h1")).append("}\n");
+        y.append("  - {name: h2, ip: ").append(IPS.get("h2")).append(", ssh: {host: ").append(IPS.get("h2")).append(", port: 22}}\n");
+        y.append("  - {name: h3, ip: ").append(IPS.get("h3")).append("}\n");
+        Path spec = dir.resolve(name + ".yaml");
+        Files.writeString(spec, y.toString(), StandardCharsets.UTF_8);
+        return spec;
+    }
+
+    @Test
+    @Order(1)
+    void unknownHostKeyIsRefusedAndNothingChanges(@TempDir Path dir) throws IOException {
+        Path empty = Files.createFile(dir.resolve("known_hosts"));
+        Path spec = sshSpec(dir, "itsshbad", empty);
+        Map<String, String> before = netStates();
+
+        LabUpIT.Run up = run("up", spec.toString());
+        assertEquals(1, up.code(), up.out() + up.err());
+        assertTrue(up.err().contains("host key of root@192.168.82.1") && up.err().contains("is not in " + empty)
+                && up.err().contains("refusing to connect"), up.err());
+        assertTrue(up.err().contains("ssh-keyscan"), "the hint says how to add the key: " + up.err());
+        assertEquals("", Files.readString(empty), "an unknown host key is never written down");
+
+        assertEquals(before, netStates(), "no link, route or rule changed on the hosts");
+        for (String node : IPS.keySet()) {
+            RemoteShell.Result r = onHost(node, "ls -d /opt/vxlab /var/lib/vxlab/etcd /etc/sysconfig/flanneld /run/flannel/subnet.env 2>/dev/null; true");
+            assertEquals("", r.stdout().trim(), node + " has nothing of vxlab's");
+        }
+
+        LabUpIT.Run down = run("down", "itsshbad");
+        assertEquals(0, down.code(), down.out() + down.err());
+        assertFalse(Files.exists(Lab.dir("itsshbad")), "lab state removed");
+    }
+
+    @Test
+    @Order(2)
+    void upVerifyRerunStatusDownLeavesTheHostsAsTheyWere(@TempDir Path dir) throws Exception {
+        Path known = Files.copy(hosts.knownHosts(), dir.resolve("known_hosts"));
+        Path spec = sshSpec(dir, LAB, known);
+        // h2 already has a flanneld config of its own: vxlab replaces it and down puts it back
+        String original = "# the admin's own, not vxlab's\nFLANNEL_OPTIONS=\"--iface=eth9\"\n";
+        try (SshjShell sh = hosts.connect(hostNode("h2"))) {
+            sh.put("/etc/sysconfig/flanneld", original.getBytes(StandardCharsets.UTF_8), "0640");
+        }
+        // h3 has a bridge docker0 already (as Docker makes it): down leaves it, without vxlab's address
+        inNs("h3", "ip", "link", "add", "docker0", "type", "bridge");
+        inNs("h3", "ip", "link", "set", "docker0", "up");
+        Map<String, String> before = netStates();
+
+        LabUpIT.Run up = run("up", spec.toString());
+        assertEquals(0, up.code(), up.out() + up.err());
+        assertTrue(up.out().contains("all 6 pairs ping"), up.out());
+        assertTrue(up.out().contains("process on h1 at [http://192.168.82.11:2379]"), "etcd runs on h1: " + up.out());
+        assertTrue(up.out().contains("h1 root@192.168.82.11:22 (existing host)"), up.out());
+
+        LabState st = LabState.load(Lab.dir(LAB), LAB);
+        assertEquals("ssh", st.string("provider"));
+        assertEquals(List.of("/etc/sysconfig/flanneld"), st.list("saved/h2"), "h2's own file is recorded as saved");
+        assertEquals(original, onHost("h2", "cat /etc/sysconfig/flanneld.vxlab-orig").stdout(), "h2's file copied aside");
+        assertTrue(onHost("h2", "grep -q 'iface=eth1' /etc/sysconfig/flanneld").ok(), "and replaced with vxlab's");
+        Map<String, List<String>> made = new LinkedHashMap<>();
+        for (String node : IPS.keySet()) {
+            made.put(node, st.list("made/" + node));
+            assertFalse(made.get(node).isEmpty(), node + ": files vxlab created are recorded");
+            for (String path : made.get(node)) {
+                assertTrue(onHost(node, "[ -f '" + path + "' ]").ok(), node + " has " + path);
+            }
+        }
+        assertTrue(made.get("h1").contains("/etc/sysconfig/flanneld"));
+        assertFalse(made.get("h2").contains("/etc/sysconfig/flanneld"));
+
+        LabUpIT.Run verify = run("verify", LAB, "--json");
+        assertEquals(0, verify.code(), verify.out() + verify.err());
+        Map<String, Object> v = Json.parseObject(verify.out().trim());
+        assertEquals(List.of(), v.get("failed"));
+        assertEquals(6, ((List<?>) v.get("pairs")).size());
+
+        LabUpIT.Run again = run("up", spec.toString());
+        assertEquals(0, again.code(), again.out() + again.err());
+        assertFalse(again.out().contains(" changed"), "a second up changes nothing:\n" + again.out());
+        assertFalse(again.out().contains("started"), again.out());
+        assertTrue(again.out().contains("already running on h1"), again.out());
+
+        // status reads the leases over a port forwarded through h1's SSH session with a 3 s budget, which a cold
+        // jetcd client on a busy 2-core machine (three agents and etcd just started) has missed in 2 runs of 4:
+        // one retry, so that the check is about the result and not that timing
+        LabUpIT.Run status = run("status", LAB, "--json");
+        if (status.code() != 0 && status.err().contains("did not answer within")) {
+            System.err.println("SshProviderIT: status missed etcd once, retrying: " + status.err().trim());
+            status = run("status", LAB, "--json");
+        }
+        assertEquals(0, status.code(), status.out() + status.err() + "\netcd on h1:\n"
+                + onHost("h1", "ps -o pid,args -p \"$(cat /run/vxlab-etcd.pid)\"; tail -5 /var/log/vxlab-etcd.log").stdout());
+        Map<String, Object> s = Json.parseObject(status.out().trim());
+        assertEquals("on h1", s.get("etcd"));
+        Set<Object> subnets = new HashSet<>();
+        for (Object n : (List<?>) s.get("nodes")) {
+            Map<?, ?> node = (Map<?, ?>) n;
+            subnets.add(node.get("subnet"));
+            assertEquals("running", node.get("agent"), status.out());
+            assertEquals("eth1", node.get("interface"), status.out());
+            assertEquals(node.get("ip"), node.get("publicIp"), status.out());
+        }
+        subnets.remove(null);
+        assertEquals(3, subnets.size(), status.out());
+
+        LabUpIT.Run down = run("down", LAB);
+        assertEquals(0, down.code(), down.out() + down.err());
+        assertFalse(Files.exists(Lab.dir(LAB)), "lab state removed");
+
+        assertEquals(before, netStates(), "links, addresses, routes and iptables rules on the hosts are as before up");
+        for (String node : IPS.keySet()) {
+            String sshd = String.valueOf(hostsState.pids().get("sshd/" + node));
+            assertEquals(Set.of(sshd), processes(node, Set.of(sshd)), node + ": only its sshd is left (no agent, no etcd)");
+            for (String path : made.get(node)) {
+                assertFalse(onHost(node, "[ -e '" + path + "' ]").ok(), node + ": " + path + " removed");
+            }
+            RemoteShell.Result r = onHost(node, "ls -d /opt/vxlab /var/lib/vxlab /run/flannel/subnet.env /run/vxlabd.pid /run/vxlab-etcd.pid "
+                    + "/var/log/vxlabd.log /var/log/vxlab-etcd.log /etc/sysconfig/flanneld.vxlab-orig 2>/dev/null; ip netns list; true");
+            assertEquals("", r.stdout().trim(), node + " has nothing of vxlab's left");
+        }
+        assertEquals("640\n" + original, onHost("h2", "stat -c %a /etc/sysconfig/flanneld && cat /etc/sysconfig/flanneld").stdout(),
+                "h2's own file is back as it was");
+    }
+}
