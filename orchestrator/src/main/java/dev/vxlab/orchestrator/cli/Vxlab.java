@@ -445,7 +445,7 @@ public final class Vxlab implements Callable<Integer> {
             }
             if (endpoint != null) {
                 try (EtcdRegistry reg = new EtcdRegistry(new EtcdRegistry.Settings(List.of(URI.create(endpoint)), l.spec().etcd().prefix(),
-                        null, null, null, null, null, Duration.ofSeconds(3)))) {
+                        null, null, null, null, null, Duration.ofSeconds(10)))) {
                     leases = reg.leases().leases();
                     java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
                     for (Lease lease : leases) {
