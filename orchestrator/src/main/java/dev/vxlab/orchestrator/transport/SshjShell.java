@@ -11,7 +11,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import net.schmizz.sshj.SSHClient;
-import net.schmizz.sshj.common.IOUtils;
 import net.schmizz.sshj.connection.channel.direct.Session;
 import net.schmizz.sshj.sftp.SFTPClient;
 import net.schmizz.sshj.xfer.InMemorySourceFile;
@@ -127,20 +126,38 @@ public final class SshjShell implements RemoteShell {
 
     private final java.util.List<java.net.ServerSocket> forwards = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    /** How long one remote command may run: package installs are the slowest step vxlab runs this way. */
+    static final long EXEC_TIMEOUT_SECONDS = Long.getLong("vxlab.ssh.execTimeoutSeconds", 600);
+
     @Override
     public Result exec(String command) {
         try (Session session = ssh.startSession()) {
             // not root: the whole command line under sudo (-n: fail instead of asking for a password)
             Session.Command cmd = session.exec(sudo ? "sudo -n sh -c " + Shell.quote("PATH=/usr/local/sbin:/usr/sbin:/sbin:$PATH; " + command)
                     : command);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
+            Thread outReader = new Thread(() -> copy(cmd.getInputStream(), out), "ssh-stdout");
             Thread errReader = new Thread(() -> copy(cmd.getErrorStream(), err), "ssh-stderr");
+            outReader.start();
             errReader.start();
-            String out = IOUtils.readFully(cmd.getInputStream()).toString(StandardCharsets.UTF_8);
+            // the channel closes when the command and everything holding its output have ended; a background
+            // process that kept the session's stdout would otherwise hang vxlab without a word
+            cmd.join(EXEC_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (cmd.isOpen()) {
+                throw new VxlabException("a command on " + where + " did not finish within " + EXEC_TIMEOUT_SECONDS + " s: "
+                        + (command.length() > 200 ? command.substring(0, 200) + "..." : command),
+                        "a process it started in the background may hold its output open; run it by hand with vxlab ssh");
+            }
+            outReader.join(10_000);
             errReader.join(10_000);
-            cmd.join(60, TimeUnit.SECONDS);
             Integer code = cmd.getExitStatus();
-            return new Result(code == null ? -1 : code, out, err.toString(StandardCharsets.UTF_8));
+            return new Result(code == null ? -1 : code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } catch (net.schmizz.sshj.connection.ConnectionException e) {
+            if (e.getCause() instanceof java.util.concurrent.TimeoutException) {
+                throw new VxlabException("a command on " + where + " did not finish within " + EXEC_TIMEOUT_SECONDS + " s", null, e);
+            }
+            throw new VxlabException("SSH command failed on " + where + ": " + e.getMessage(), "check the node with `vxlab ssh`", e);
         } catch (IOException e) {
             throw new VxlabException("SSH command failed on " + where + ": " + e.getMessage(), "check the node with `vxlab ssh`", e);
         } catch (InterruptedException e) {
