@@ -8,8 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,7 +34,6 @@ import java.util.regex.Pattern;
  */
 final class BatchProcess implements AutoCloseable {
     static final String SENTINEL = "vxlabd-end-of-command";
-    private static final String EOF = new String("<end of output>"); // compared by identity: not a line of output
     private static final Pattern FAILED = Pattern.compile("^Command failed -:(\\d+)\\s*$");
 
     /** Starts the tool; tests pass a fake. */
@@ -50,8 +47,10 @@ final class BatchProcess implements AutoCloseable {
     private final Duration timeout;
     private Process process;
     private OutputStream stdin;
-    private BlockingQueue<String> output;
+    private BufferedReader stdout;
     private long sent; // lines written to the current process
+    private volatile long deadline; // System.nanoTime() by which the running batch must be done; 0: none running
+    private volatile boolean timedOut;
 
     BatchProcess(List<String> command, Starter starter, Duration timeout) {
         this.command = List.copyOf(command);
@@ -127,28 +126,33 @@ final class BatchProcess implements AutoCloseable {
     private record Stop(String why, boolean hung) {
     }
 
-    /** Reads until every command is confirmed; returns null then, else why the tool stopped (it is then stopped). */
+    /**
+     * Reads until every command is confirmed; returns null then, else why the tool stopped (it is then stopped).
+     * Read on the caller's thread: under CPU contention every hand-over between threads costs a wake-up, and a
+     * lease event already crosses two processes. The watchdog ends a tool that stops answering.
+     */
     private Stop read(Progress progress) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        timedOut = false;
+        deadline = System.nanoTime() + timeout.toNanos();
         try {
             while (!progress.done()) {
-                String line = output.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-                if (line == null) {
-                    stop();
-                    return new Stop("no answer from " + tool() + " within " + timeout.toMillis() + " ms", true);
+                String line;
+                try {
+                    line = stdout.readLine();
+                } catch (IOException e) {
+                    line = null; // the pipe broke: the process is gone
                 }
-                if (line == EOF) {
-                    String why = tool() + " exited" + exitCode() + progress.lastError();
+                if (line == null) {
+                    Stop why = timedOut ? new Stop("no answer from " + tool() + " within " + timeout.toMillis() + " ms", true)
+                            : new Stop(tool() + " exited" + exitCode() + progress.lastError(), false);
                     stop();
-                    return new Stop(why, false);
+                    return why;
                 }
                 progress.accept(line);
             }
             return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stop();
-            return new Stop("interrupted while waiting for " + tool(), true);
+        } finally {
+            deadline = 0;
         }
     }
 
@@ -206,24 +210,27 @@ final class BatchProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new KernelException("cannot run " + tool() + ": " + e.getMessage(), "install iproute2 (apt-get install iproute2)", e);
         }
-        BlockingQueue<String> queue = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l; (l = r.readLine()) != null; ) {
-                    queue.add(l);
-                }
-            } catch (IOException e) {
-                // the process is gone: same as its end of output
-            } finally {
-                queue.add(EOF);
-            }
-        }, tool() + "-batch-output");
-        reader.setDaemon(true);
-        reader.start();
         process = p;
         stdin = p.getOutputStream();
-        output = queue;
+        stdout = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         sent = 0;
+        long poll = Math.max(1, Math.min(timeout.toMillis() / 4, 1000));
+        Thread watchdog = new Thread(() -> {
+            try {
+                while (p.isAlive()) {
+                    long d = deadline;
+                    if (d != 0 && System.nanoTime() - d > 0) {
+                        timedOut = true;
+                        p.destroyForcibly(); // the blocked read sees the end of the output
+                    }
+                    Thread.sleep(poll);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, tool() + "-batch-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
     }
 
     private String exitCode() {
