@@ -2,7 +2,7 @@
 # Benchmark of the data plane, as root, in a sealed lab of N Vagrant-shaped nodes in network namespaces
 # (scripts/lib/lab.sh) with etcd in the lab's switch namespace:
 #   1. all N agents started at the same moment -> time until the full mesh (every node has a route on
-#      flannel.1 to every other node's subnet), checked with `ip route`;
+#      flannel.1 to every other node's subnet), checked with `ip route` every 0.25 s;
 #   2. join latency: JOINS times, a new lease is put with etcdctl; for each peer, time from the moment a
 #      watcher (`etcdctl watch`, beside the agents) sees the put to the peer's "Subnet added" (logged after
 #      the kernel change);
@@ -46,7 +46,9 @@ node-agent/bin/vxlabd --version >/dev/null   # build the jar and the CDS archive
 
 echo "== $n agents started at once"
 t0=$(ms)
-for i in $(seq 1 "$n"); do pids+=("$(lab_agent_start "$p" "$i" "$work/kube$i" --iface=eth1)"); done
+for i in $(seq 1 "$n"); do
+  pids+=("$(lab_agent_start "$p" "$i" "$work/kube$i" --iface=eth1 --healthz-ip=127.0.0.1 --healthz-port=10256)")
+done
 while :; do
   full=0
   for i in $(seq 1 "$n"); do
@@ -55,11 +57,20 @@ while :; do
   done
   (( full == n )) && break
   if (( $(ms) - t0 > 300000 )); then echo "no full mesh after 300 s ($full of $n nodes complete)"; exit 1; fi
-  sleep 0.05
+  sleep 0.25   # n `ip` processes a round: polling faster loads the 2 cores the agents start on
 done
 t1=$(ms)
 echo "full mesh ($n nodes, $((n * (n - 1))) routes): $((t1 - t0)) ms after the simultaneous start"
 
+# The agents' own histogram of watch event (in the JVM) -> kernel change done, summed over all agents:
+# "sum count n<=1ms n<=2.5ms n<=5ms n<=10ms n<=25ms n<=50ms n<=100ms ..." (each agent's loopback, in its namespace)
+e2k() {
+  for i in $(seq 1 "$n"); do
+    ip netns exec "${p}n$i" python3 -c 'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1:10256/metrics", timeout=5).read().decode())' || true
+  done | awk '/^vxlabd_event_to_kernel_seconds_sum/ {s += $2} /^vxlabd_event_to_kernel_seconds_count/ {c += $2}
+    /^vxlabd_event_to_kernel_seconds_bucket/ {b[++k % 12] += $2} END {printf "%s %s", s, c; for (j = 1; j <= 11; j++) printf " %s", b[j]; print ""}'
+}
+e2k_before=$(e2k)
 join=(); leave=()
 # A join is a lease put into etcd with etcdctl, as a new node's agent would write it (a VTEP that sends
 # nothing). Its time is when a watcher (etcdctl watch, a watch client like the agents) sees the event;
@@ -70,7 +81,7 @@ watch_pid=$!   # etcdctl itself (ip netns exec and env exec it)
 sleep 1
 seen() { # key event-number -> ms of the watcher line with that key, the Nth time it appears
   local t
-  until t=$(grep -F " $1" "$work/watch.log" | sed -n "${2}p" | cut -d' ' -f1) && [[ -n $t ]]; do sleep 0.01; done
+  until t=$(grep -F " $1" "$work/watch.log" | sed -n "${2}p" | cut -d' ' -f1) && [[ -n $t ]]; do sleep 0.1; done
   echo "$t"
 }
 for k in $(seq 1 "$joins"); do
@@ -82,20 +93,31 @@ for k in $(seq 1 "$joins"); do
   value='{"PublicIP":"192.168.56.'$((200 + k))'","PublicIPv6":null,"BackendType":"vxlan","BackendData":{"VNI":1,"VtepMAC":"02:00:00:00:00:'$(printf %02x "$k")'"}}'
   lab_etcdctl "$p" put "$key" "$value" >/dev/null
   t0=$(seen "$key" 1)
+  # the latency comes from the logs' timestamps: poll slowly, so that the waiting does not load the machine
+  until (( $(grep -l -F "Subnet added: $subnet" "$work"/kube*/vxlabd.log | wc -l) == n )); do sleep 0.1; done
   for i in $(seq 1 "$n"); do
-    until grep -q "Subnet added: $subnet" "$work/kube$i/vxlabd.log"; do sleep 0.01; done
     join+=($(( $(logms "$(grep -m1 "Subnet added: $subnet" "$work/kube$i/vxlabd.log")") - t0 )))
   done
   lab_etcdctl "$p" del "$key" >/dev/null
   t0=$(seen "$key" 2)
+  until (( $(grep -l -F "Subnet removed: $subnet" "$work"/kube*/vxlabd.log | wc -l) == n )); do sleep 0.1; done
   for i in $(seq 1 "$n"); do
-    until grep -q "Subnet removed: $subnet" "$work/kube$i/vxlabd.log"; do sleep 0.01; done
     leave+=($(( $(logms "$(grep -m1 "Subnet removed: $subnet" "$work/kube$i/vxlabd.log")") - t0 )))
   done
   sleep 1
 done
 echo "join latency (ms, lease event seen by a watcher -> route on each peer): $(printf '%s\n' "${join[@]}" | stats)"
 echo "leave latency (ms, delete seen by a watcher -> route gone on each peer): $(printf '%s\n' "${leave[@]}" | stats)"
+read -r -a a <<<"$e2k_before"; read -r -a b <<<"$(e2k)"
+python3 - "${a[@]}" "${b[@]}" <<'PY'
+import sys
+v = [float(x) for x in sys.argv[1:]]; a, b = v[:13], v[13:]
+d = [y - x for x, y in zip(a, b)]
+if d[1] > 0:
+    les = [1, 2.5, 5, 10, 25, 50, 100]
+    share = ", ".join(f"<= {l} ms {round(d[2 + i] / d[1] * 100)}%" for i, l in enumerate(les))
+    print(f"agents' own part of those events (watch event in the JVM -> kernel change done): mean {d[0] / d[1] * 1000:.1f} ms over {int(d[1])} events; {share}")
+PY
 
 sleep 12   # idle through a periodic resync
 rss=(); cpu=()
