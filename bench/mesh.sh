@@ -129,7 +129,7 @@ done
 echo "agent RSS once idle (MB): $(printf '%s\n' "${rss[@]}" | stats)"
 echo "agent CPU seconds since start: $(printf '%s\n' "${cpu[@]}" | stats)"
 
-if command -v iperf3 >/dev/null; then
+if command -v iperf3 >/dev/null && (( ${IPERF_RUNS:-3} > 0 )); then
   # One 5 s pair swings between about 50 % and 85 % on this shared 2-core machine: IPERF_RUNS pairs (default
   # 3), overlay and underlay alternating so that both see the same load, and the median ratio.
   c1=$(lab_add_container "$p" 1 "$work/kube1/subnet.env")
