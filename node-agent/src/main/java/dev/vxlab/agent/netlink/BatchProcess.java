@@ -34,6 +34,11 @@ import java.util.regex.Pattern;
  */
 final class BatchProcess implements AutoCloseable {
     static final String SENTINEL = "vxlabd-end-of-command";
+    /**
+     * Commands written before their answers are read. The whole batch is written first, so the tool's answers
+     * (under 200 bytes a command, even when all fail) must fit in its stdout pipe (64 KiB) or both sides block.
+     */
+    static final int CHUNK = 200;
     private static final Pattern FAILED = Pattern.compile("^Command failed -:(\\d+)\\s*$");
 
     /** Starts the tool; tests pass a fake. */
@@ -81,7 +86,7 @@ final class BatchProcess implements AutoCloseable {
         }
         List<String> results = new ArrayList<>();
         while (results.size() < commands.size()) {
-            List<String> rest = commands.subList(results.size(), commands.size());
+            List<String> rest = commands.subList(results.size(), Math.min(commands.size(), results.size() + CHUNK));
             if (process == null || !process.isAlive()) {
                 start();
             }

@@ -3,6 +3,7 @@ package dev.vxlab.agent.netlink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -99,6 +100,23 @@ class BatchProcessTest {
 
         assertEquals(Arrays.asList((String) null), batch.run(List.of("route replace 10.244.4.0/24")));
         assertEquals(2, tool.processes.size(), "the fresh process stays");
+        batch.close();
+    }
+
+    @Test
+    void aLargeBatchWhoseEveryCommandFailsDoesNotFillBothPipes() {
+        List<String> many = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            String c = "route del 10." + (i / 250) + "." + (i % 250) + ".0/24 via 10.244.9.0 dev flannel.1";
+            tool.fails.put(c, "RTNETLINK answers: No such process");
+            many.add(c);
+        }
+
+        List<String> r = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> batch.run(many));
+
+        assertEquals(2000, r.size());
+        assertTrue(r.stream().allMatch("RTNETLINK answers: No such process"::equals));
+        assertEquals(1, tool.processes.size());
         batch.close();
     }
 
