@@ -2,13 +2,14 @@
 # Benchmark of the data plane, as root, in a sealed lab of N Vagrant-shaped nodes in network namespaces
 # (scripts/lib/lab.sh) with etcd in the lab's switch namespace:
 #   1. all N agents started at the same moment -> time until the full mesh (every node has a route on
-#      flannel.1 to every other node's subnet), checked with `ip route`;
+#      flannel.1 to every other node's subnet), checked with `ip route` every 0.25 s;
 #   2. join latency: JOINS times, a new lease is put with etcdctl; for each peer, time from the moment a
 #      watcher (`etcdctl watch`, beside the agents) sees the put to the peer's "Subnet added" (logged after
 #      the kernel change);
 #   3. leave latency: the lease is deleted; time from the watcher seeing it to each peer's "Subnet removed".
 #   4. agent RSS and CPU seconds (utime+stime) of every agent once the mesh is idle;
-#   5. iperf3 container->container over the overlay against node->node on the underlay (node 1 -> node 2).
+#   5. iperf3 container->container over the overlay against node->node on the underlay (node 1 -> node 2),
+#      IPERF_RUNS alternating pairs (default 3) and the median ratio.
 #   bench/mesh.sh [NODES] [JOINS]      (defaults 16 and 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,7 +46,9 @@ node-agent/bin/vxlabd --version >/dev/null   # build the jar and the CDS archive
 
 echo "== $n agents started at once"
 t0=$(ms)
-for i in $(seq 1 "$n"); do pids+=("$(lab_agent_start "$p" "$i" "$work/kube$i" --iface=eth1)"); done
+for i in $(seq 1 "$n"); do
+  pids+=("$(lab_agent_start "$p" "$i" "$work/kube$i" --iface=eth1 --healthz-ip=127.0.0.1 --healthz-port=10256)")
+done
 while :; do
   full=0
   for i in $(seq 1 "$n"); do
@@ -54,22 +57,31 @@ while :; do
   done
   (( full == n )) && break
   if (( $(ms) - t0 > 300000 )); then echo "no full mesh after 300 s ($full of $n nodes complete)"; exit 1; fi
-  sleep 0.05
+  sleep 0.25   # n `ip` processes a round: polling faster loads the 2 cores the agents start on
 done
 t1=$(ms)
 echo "full mesh ($n nodes, $((n * (n - 1))) routes): $((t1 - t0)) ms after the simultaneous start"
 
+# The agents' own histogram of watch event (in the JVM) -> kernel change done, summed over all agents:
+# "sum count n<=1ms n<=2.5ms n<=5ms n<=10ms n<=25ms n<=50ms n<=100ms ..." (each agent's loopback, in its namespace)
+e2k() {
+  for i in $(seq 1 "$n"); do
+    ip netns exec "${p}n$i" python3 -c 'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1:10256/metrics", timeout=5).read().decode())' || true
+  done | awk '/^vxlabd_event_to_kernel_seconds_sum/ {s += $2} /^vxlabd_event_to_kernel_seconds_count/ {c += $2}
+    /^vxlabd_event_to_kernel_seconds_bucket/ {b[++k % 12] += $2} END {printf "%s %s", s, c; for (j = 1; j <= 11; j++) printf " %s", b[j]; print ""}'
+}
+e2k_before=$(e2k)
 join=(); leave=()
 # A join is a lease put into etcd with etcdctl, as a new node's agent would write it (a VTEP that sends
 # nothing). Its time is when a watcher (etcdctl watch, a watch client like the agents) sees the event;
 # latency = each peer's "Subnet added" (logged after the kernel change) minus that. Leave likewise.
 ip netns exec "${p}sw" env ETCDCTL_API=3 etcdctl --endpoints=http://192.168.56.1:2379 watch --prefix /coreos.com/network/subnets/ \
-  2>/dev/null > >(while IFS= read -r l; do printf '%s %s\n' "$(date +%s%3N)" "$l"; done >"$work/watch.log") &
+  2>/dev/null > >(while IFS= read -r l; do printf '%s %s\n' "$(( ${EPOCHREALTIME/./} / 1000 ))" "$l"; done >"$work/watch.log") &
 watch_pid=$!   # etcdctl itself (ip netns exec and env exec it)
 sleep 1
 seen() { # key event-number -> ms of the watcher line with that key, the Nth time it appears
   local t
-  until t=$(grep -F " $1" "$work/watch.log" | sed -n "${2}p" | cut -d' ' -f1) && [[ -n $t ]]; do sleep 0.01; done
+  until t=$(grep -F " $1" "$work/watch.log" | sed -n "${2}p" | cut -d' ' -f1) && [[ -n $t ]]; do sleep 0.1; done
   echo "$t"
 }
 for k in $(seq 1 "$joins"); do
@@ -81,20 +93,31 @@ for k in $(seq 1 "$joins"); do
   value='{"PublicIP":"192.168.56.'$((200 + k))'","PublicIPv6":null,"BackendType":"vxlan","BackendData":{"VNI":1,"VtepMAC":"02:00:00:00:00:'$(printf %02x "$k")'"}}'
   lab_etcdctl "$p" put "$key" "$value" >/dev/null
   t0=$(seen "$key" 1)
+  # the latency comes from the logs' timestamps: poll slowly, so that the waiting does not load the machine
+  until (( $(grep -l -F "Subnet added: $subnet" "$work"/kube*/vxlabd.log | wc -l) == n )); do sleep 0.1; done
   for i in $(seq 1 "$n"); do
-    until grep -q "Subnet added: $subnet" "$work/kube$i/vxlabd.log"; do sleep 0.01; done
     join+=($(( $(logms "$(grep -m1 "Subnet added: $subnet" "$work/kube$i/vxlabd.log")") - t0 )))
   done
   lab_etcdctl "$p" del "$key" >/dev/null
   t0=$(seen "$key" 2)
+  until (( $(grep -l -F "Subnet removed: $subnet" "$work"/kube*/vxlabd.log | wc -l) == n )); do sleep 0.1; done
   for i in $(seq 1 "$n"); do
-    until grep -q "Subnet removed: $subnet" "$work/kube$i/vxlabd.log"; do sleep 0.01; done
     leave+=($(( $(logms "$(grep -m1 "Subnet removed: $subnet" "$work/kube$i/vxlabd.log")") - t0 )))
   done
   sleep 1
 done
 echo "join latency (ms, lease event seen by a watcher -> route on each peer): $(printf '%s\n' "${join[@]}" | stats)"
 echo "leave latency (ms, delete seen by a watcher -> route gone on each peer): $(printf '%s\n' "${leave[@]}" | stats)"
+read -r -a a <<<"$e2k_before"; read -r -a b <<<"$(e2k)"
+python3 - "${a[@]}" "${b[@]}" <<'PY'
+import sys
+v = [float(x) for x in sys.argv[1:]]; a, b = v[:13], v[13:]
+d = [y - x for x, y in zip(a, b)]
+if d[1] > 0:
+    les = [1, 2.5, 5, 10, 25, 50, 100]
+    share = ", ".join(f"<= {l} ms {round(d[2 + i] / d[1] * 100)}%" for i, l in enumerate(les))
+    print(f"agents' own part of those events (watch event in the JVM -> kernel change done): mean {d[0] / d[1] * 1000:.1f} ms over {int(d[1])} events; {share}")
+PY
 
 sleep 12   # idle through a periodic resync
 rss=(); cpu=()
@@ -106,12 +129,20 @@ done
 echo "agent RSS once idle (MB): $(printf '%s\n' "${rss[@]}" | stats)"
 echo "agent CPU seconds since start: $(printf '%s\n' "${cpu[@]}" | stats)"
 
-if command -v iperf3 >/dev/null; then
+if command -v iperf3 >/dev/null && (( ${IPERF_RUNS:-3} > 0 )); then
+  # One 5 s pair swings between about 50 % and 85 % on this shared 2-core machine: IPERF_RUNS pairs (default
+  # 3), overlay and underlay alternating so that both see the same load, and the median ratio.
   c1=$(lab_add_container "$p" 1 "$work/kube1/subnet.env")
   c2=$(lab_add_container "$p" 2 "$work/kube2/subnet.env")
-  ip netns exec "${p}c2" iperf3 -s -1 -D -I "$work/iperf-c2.pid" >/dev/null; sleep 0.3
-  over=$(ip netns exec "${p}c1" iperf3 -c "$c2" -t 5 -J | python3 -c 'import json,sys;print(round(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e9,2))')
-  ip netns exec "${p}n2" iperf3 -s -1 -D -B 192.168.56.12 -I "$work/iperf-n2.pid" >/dev/null; sleep 0.3
-  under=$(ip netns exec "${p}n1" iperf3 -c 192.168.56.12 -t 5 -J | python3 -c 'import json,sys;print(round(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e9,2))')
-  echo "iperf3 (Gbit/s): overlay container->container $over, underlay node->node $under, ratio $(python3 -c "print(round($over/$under*100))")%"
+  gbit() { python3 -c 'import json,sys;print(round(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e9,2))'; }
+  ratios=()
+  for r in $(seq 1 "${IPERF_RUNS:-3}"); do
+    ip netns exec "${p}c2" iperf3 -s -1 -D -I "$work/iperf-c2.pid" >/dev/null; sleep 0.3
+    over=$(ip netns exec "${p}c1" iperf3 -c "$c2" -t 5 -J | gbit)
+    ip netns exec "${p}n2" iperf3 -s -1 -D -B 192.168.56.12 -I "$work/iperf-n2.pid" >/dev/null; sleep 0.3
+    under=$(ip netns exec "${p}n1" iperf3 -c 192.168.56.12 -t 5 -J | gbit)
+    ratios+=("$(python3 -c "print(round($over/$under*100))")")
+    echo "iperf3 run $r (Gbit/s): overlay container->container $over, underlay node->node $under, ratio ${ratios[-1]}%"
+  done
+  echo "iperf3 overlay/underlay ratio (%): $(printf '%s\n' "${ratios[@]}" | stats)"
 fi

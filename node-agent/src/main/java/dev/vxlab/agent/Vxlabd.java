@@ -76,11 +76,12 @@ public final class Vxlabd {
         try (EtcdRegistry registry = new EtcdRegistry(new EtcdRegistry.Settings(config.etcdEndpoints(), config.etcdPrefix(),
                 config.etcdTls().caFile(), config.etcdTls().certFile(), config.etcdTls().keyFile(),
                 config.etcdUsername(), config.etcdPassword(), Duration.ofSeconds(5)));
-             HealthServer health = config.healthzPort() > 0 ? new HealthServer(config.healthzIp(), config.healthzPort(), status, metrics) : null) {
+             HealthServer health = config.healthzPort() > 0 ? new HealthServer(config.healthzIp(), config.healthzPort(), status, metrics) : null;
+             IpRoute2Kernel kernel = new IpRoute2Kernel()) {
             if (health != null) {
                 log.info("Serving /healthz and /metrics on {}:{}", config.healthzIp(), health.port());
             }
-            Agent agent = new Agent(config, registry, new SystemInventory(), new IpRoute2Kernel(), new IptablesCommand(),
+            Agent agent = new Agent(config, registry, new SystemInventory(), kernel, new IptablesCommand(),
                     Clock.systemUTC(), new SecureRandom(), status, metrics);
             Thread hook = new Thread(() -> {
                 agent.stop();

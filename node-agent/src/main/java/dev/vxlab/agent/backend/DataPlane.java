@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
  * <p>Design notes. Everything the kernel should hold is computed as data by {@link Planner} from the full
  * set of leases, then {@link Reconciler} diffs it against what the kernel holds and {@link Kernel} applies the
  * difference in one batch. The "actual" side is read back from the kernel at start, after any failed change
- * and on every periodic resync, and otherwise is the state last applied — so a lease event costs one
- * {@code ip -batch} process and no reads, while a route deleted by hand or a half-applied batch is repaired at
- * the next resync. Because each sync starts from the full lease set, lost, duplicated or reordered events
+ * and on every periodic resync, and otherwise is the state last applied — so a lease event costs a few lines
+ * written to the agent's long-lived {@code ip}/{@code bridge} batch processes and no reads, while a route
+ * deleted by hand or a half-applied batch is repaired at the next resync. Because each sync starts from the full lease set, lost, duplicated or reordered events
  * cannot leave the kernel wrong; that is what flanneld v0.20's watch gets wrong under concurrent starts.
  */
 public final class DataPlane {

@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * The difference between desired and actual entries, as an ordered list of changes, grouped so that applying
- * it costs two processes at most ({@code bridge -batch}, then {@code ip -batch}): first the FDB (entries no
+ * it costs two batches at most ({@code bridge}, then {@code ip}): first the FDB (entries no
  * lease asks for any more — including one left by a peer's old MAC or address — removed, then the wanted
  * ones put), then routes and neighbours that are no longer wanted removed, then neighbours and routes added
  * or updated. As in flannel, a route is only added once the neighbour and FDB entries of its VTEP exist.
@@ -80,7 +80,7 @@ public final class Reconciler {
                 ipAdditions.add(new Change.ReplaceRoute(r));
             }
         }
-        // bridge first, then ip: one process each when applied in batches
+        // bridge first, then ip: one batch each
         List<Change> all = new ArrayList<>(fdbChanges);
         all.addAll(ipRemovals);
         all.addAll(ipAdditions);

@@ -3,8 +3,8 @@ package dev.vxlab.agent.netlink;
 import dev.vxlab.agent.json.Json;
 import dev.vxlab.agent.net.Ip4;
 import dev.vxlab.agent.net.Ip4Net;
+import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,30 +12,39 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * {@link Kernel} through iproute2: reads with {@code ip -j} / {@code bridge -j}, writes with
- * {@code ip -force -batch -} / {@code bridge -force -batch -} so that a whole set of changes costs one
- * process, and a failing line does not stop the others ("Command failed -:N" names it).
+ * {@link Kernel} through iproute2: reads with {@code ip -j} / {@code bridge -j} (one process each, only at start,
+ * after a failed change and on the periodic resync), writes through one long-lived {@code ip -force -batch -}
+ * and one {@code bridge -force -batch -} process ({@link BatchProcess}), so that a lease event costs no process
+ * start; a failing line, or one that ends the tool, does not stop the others.
  */
-public final class IpRoute2Kernel implements Kernel {
-    private static final Pattern FAILED = Pattern.compile("Command failed -:(\\d+)");
+public final class IpRoute2Kernel implements Kernel, AutoCloseable {
+    private final BatchProcess ip;
+    private final BatchProcess bridge;
+
+    public IpRoute2Kernel() {
+        this(BatchProcess.of("ip"), BatchProcess.of("bridge"));
+    }
+
+    IpRoute2Kernel(BatchProcess ip, BatchProcess bridge) {
+        this.ip = ip;
+        this.bridge = bridge;
+    }
 
     @Override
     public Optional<VxlanLink> vxlanLink(String name) {
-        Result r = run(List.of("ip", "-d", "-j", "link", "show", "dev", name), null);
+        Result r = run(List.of("ip", "-d", "-j", "link", "show", "dev", name));
         if (r.code != 0) {
             return Optional.empty();
         }
-        Result a = run(List.of("ip", "-j", "-4", "addr", "show", "dev", name), null);
+        Result a = run(List.of("ip", "-j", "-4", "addr", "show", "dev", name));
         return parseVxlan(r.out, a.code == 0 ? a.out : "[]");
     }
 
     @Override
     public boolean linkExists(String name) {
-        return run(List.of("ip", "link", "show", "dev", name), null).code == 0;
+        return run(List.of("ip", "link", "show", "dev", name)).code == 0;
     }
 
     @SuppressWarnings("unchecked")
@@ -130,43 +139,31 @@ public final class IpRoute2Kernel implements Kernel {
         while (i < changes.size()) {
             String tool = changes.get(i).tool();
             int j = i;
-            StringBuilder batch = new StringBuilder();
             while (j < changes.size() && changes.get(j).tool().equals(tool)) {
-                batch.append(changes.get(j).args()).append('\n');
                 j++;
             }
             List<Change> group = changes.subList(i, j);
-            Result r = run(List.of(tool, "-force", "-batch", "-"), batch.toString());
-            if (r.code != 0) {
-                failures.addAll(failuresOf(group, r.out));
+            BatchProcess batch = tool.equals(bridge.tool()) ? bridge : ip;
+            List<String> outcomes = batch.run(group.stream().map(Change::args).toList());
+            for (int k = 0; k < group.size(); k++) {
+                if (outcomes.get(k) != null) {
+                    failures.add(new Failure(group.get(k), outcomes.get(k)));
+                }
             }
             i = j;
         }
         return failures;
     }
 
-    /** Maps "Command failed -:N" lines of a batch's output to the changes, with the error line before each. */
-    static List<Failure> failuresOf(List<Change> group, String output) {
-        List<Failure> failures = new ArrayList<>();
-        String[] lines = output.split("\n");
-        for (int k = 0; k < lines.length; k++) {
-            Matcher m = FAILED.matcher(lines[k]);
-            if (m.find()) {
-                int n = Integer.parseInt(m.group(1));
-                String why = k > 0 ? lines[k - 1].trim() : "failed";
-                if (n >= 1 && n <= group.size()) {
-                    failures.add(new Failure(group.get(n - 1), why));
-                }
-            }
-        }
-        if (failures.isEmpty()) {
-            failures.add(new Failure(group.get(0), output.isBlank() ? "batch failed" : output.trim()));
-        }
-        return failures;
+    /** Ends the batch processes (they also end by themselves when the agent exits and their stdin closes). */
+    @Override
+    public void close() {
+        ip.close();
+        bridge.close();
     }
 
     private String read(List<String> cmd) {
-        Result r = run(cmd, null);
+        Result r = run(cmd);
         if (r.code != 0) {
             throw new KernelException(String.join(" ", cmd) + " failed: " + r.out.trim(), "is iproute2 installed and are we root?");
         }
@@ -176,9 +173,9 @@ public final class IpRoute2Kernel implements Kernel {
     private record Result(int code, String out) {
     }
 
-    private static Result run(List<String> cmd, String stdin) {
+    private static Result run(List<String> cmd) {
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
             CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
                 try {
                     return p.getInputStream().readAllBytes();
@@ -186,11 +183,6 @@ public final class IpRoute2Kernel implements Kernel {
                     return new byte[0];
                 }
             });
-            try (OutputStream in = p.getOutputStream()) {
-                if (stdin != null) {
-                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
-                }
-            }
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new KernelException(String.join(" ", cmd) + " did not finish within 30s", null);

@@ -1,7 +1,6 @@
 package dev.vxlab.agent.netlink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -16,6 +15,7 @@ import dev.vxlab.agent.net.Ip4Net;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -158,40 +158,35 @@ class IpRoute2KernelTest {
         assertEquals(List.of("ip route del 10.244.3.0/24 via 192.168.77.12 dev eth1"), changes.stream().map(Change::command).toList());
     }
 
-    // ---- ip -force -batch - failures ----
-
-    static final List<Change> BATCH = List.of(
-            new Change.DeleteRoute(new Route(net("10.244.9.0/24"), ip("10.244.9.0"), "flannel.1", true)),
-            new Change.ReplaceNeighbor(new Neighbor(ip("10.244.2.0"), "02:aa:bb:cc:dd:ee", "flannel.1")),
-            new Change.DeleteRoute(new Route(net("10.244.8.0/24"), ip("10.244.8.0"), "flannel.1", true)));
+    // ---- apply: one long-lived batch process per tool ----
 
     @Test
-    void aFailedFirstLineIsTheFirstChangeWithTheKernelsError() {
-        assertEquals(List.of(new Kernel.Failure(BATCH.get(0), "RTNETLINK answers: No such file or directory")),
-                IpRoute2Kernel.failuresOf(BATCH, fixture("ip-batch-first-line-failed.txt")));
-    }
+    void changesGoToTheirToolsBatchProcessAndFailuresNameTheirChange() {
+        FakeBatchTool ipTool = new FakeBatchTool();
+        FakeBatchTool bridgeTool = new FakeBatchTool();
+        Change fdbDel = new Change.DeleteFdb(new FdbEntry("02:aa:bb:cc:dd:09", ip("192.168.77.19"), "flannel.1"));
+        Change fdbPut = new Change.ReplaceFdb(new FdbEntry("02:aa:bb:cc:dd:ee", ip("192.168.77.12"), "flannel.1"));
+        Change routeDel = new Change.DeleteRoute(new Route(net("10.244.9.0/24"), ip("10.244.9.0"), "flannel.1", true));
+        Change neighDel = new Change.DeleteNeighbor(new Neighbor(ip("10.244.7.0"), "02:aa:bb:cc:dd:07", "flannel.1"));
+        Change neighPut = new Change.ReplaceNeighbor(new Neighbor(ip("10.244.2.0"), "02:aa:bb:cc:dd:ee", "flannel.1"));
+        Change routePut = new Change.ReplaceRoute(new Route(net("10.244.2.0/24"), ip("10.244.2.0"), "flannel.1", true));
+        bridgeTool.fails.put(fdbDel.args(), "RTNETLINK answers: No such file or directory");
+        ipTool.fails.put(routeDel.args(), "RTNETLINK answers: No such process");
+        ipTool.exits.put(neighDel.args(), "RTNETLINK answers: No such file or directory");
 
-    @Test
-    void severalFailedLinesInOneBatch() {
-        assertEquals(List.of(new Kernel.Failure(BATCH.get(0), "RTNETLINK answers: No such process"),
-                        new Kernel.Failure(BATCH.get(2), "RTNETLINK answers: No such process")),
-                IpRoute2Kernel.failuresOf(BATCH, fixture("ip-batch-lines-1-3-failed.txt")));
-    }
+        try (IpRoute2Kernel kernel = new IpRoute2Kernel(new BatchProcess(List.of("ip"), ipTool, Duration.ofSeconds(5)),
+                new BatchProcess(List.of("bridge"), bridgeTool, Duration.ofSeconds(5)))) {
+            List<Kernel.Failure> failures = kernel.apply(List.of(fdbDel, fdbPut, routeDel, neighDel, neighPut, routePut));
 
-    @Test
-    void aMiddleLineFailure() {
-        String out = "Error: any valid prefix is expected rather than \"10.244.2.0\".\nCommand failed -:2\n";
-        assertEquals(List.of(new Kernel.Failure(BATCH.get(1), "Error: any valid prefix is expected rather than \"10.244.2.0\".")),
-                IpRoute2Kernel.failuresOf(BATCH, out));
-    }
+            assertEquals(List.of(new Kernel.Failure(fdbDel, "RTNETLINK answers: No such file or directory"),
+                    new Kernel.Failure(routeDel, "RTNETLINK answers: No such process"),
+                    new Kernel.Failure(neighDel, "ip exited with code 2: RTNETLINK answers: No such file or directory")), failures);
+            assertEquals(List.of(neighPut.args(), routePut.args()), ipTool.processes.get(1).stream()
+                    .filter(l -> !l.equals(BatchProcess.SENTINEL)).toList(), "each change tried even after one ended ip");
 
-    @Test
-    void anUnrecognisedFailureIsPinnedOnTheFirstChangeWithTheWholeOutput() {
-        List<Kernel.Failure> f = IpRoute2Kernel.failuresOf(BATCH, "Object \"neigh\" is unknown, try \"ip help\".\n");
-        assertEquals(List.of(new Kernel.Failure(BATCH.get(0), "Object \"neigh\" is unknown, try \"ip help\".")), f);
-
-        assertEquals(List.of(new Kernel.Failure(BATCH.get(0), "batch failed")), IpRoute2Kernel.failuresOf(BATCH, ""));
-        assertFalse(IpRoute2Kernel.failuresOf(BATCH, "RTNETLINK answers: File exists\nCommand failed -:7\n").isEmpty(),
-                "a line number beyond the batch still reports a failure");
+            assertEquals(List.of(), kernel.apply(List.of(fdbPut, routePut)));
+            assertEquals(1, bridgeTool.processes.size());
+            assertEquals(2, ipTool.processes.size());
+        }
     }
 }
