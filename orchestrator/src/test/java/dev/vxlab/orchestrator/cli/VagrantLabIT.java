@@ -102,6 +102,31 @@ class VagrantLabIT {
             assertTrue(again.out().contains("all 6 pairs ping"), again.out());
             assertTrue(again.out().contains("vt1 running"), "machines that run are not brought up again:\n" + again.out());
 
+            // the other way round: a machine is missing, and `vxlab up` runs `vagrant up` for it itself (without the
+            // trigger running vxlab a second time); the re-created machine's new host key replaces its old one
+            Run destroy = run(env, 300, "vagrant", "destroy", "-f", "vt2");
+            assertEquals(0, destroy.code(), destroy.out());
+            Run heal = run(env, 600, REPO.resolve("vxlab").toString(), "up", spec.toString());
+            assertEquals(0, heal.code(), heal.out());
+            assertTrue(heal.out().contains("vagrant up --provider=docker vt2"), heal.out());
+            assertFalse(heal.out().contains("running ./vxlab up"), "the trigger stays off when vxlab runs vagrant:\n" + heal.out());
+            assertTrue(heal.out().contains("vt2 is created anew: its old host key is forgotten"), heal.out());
+            assertTrue(heal.out().contains("vt2 host key pinned on first contact"), heal.out());
+            assertTrue(heal.out().contains("all 6 pairs ping"), heal.out());
+
+            // a host key that changes behind vxlab's back is refused
+            Path knownHosts = tmp.resolve("home/labs/" + LAB + "/ssh/known_hosts");
+            List<String> keys = Files.readAllLines(knownHosts);
+            String vt1 = keys.stream().filter(l -> l.startsWith("vt1 ")).findFirst().orElseThrow();
+            String vt3 = keys.stream().filter(l -> l.startsWith("vt3 ")).findFirst().orElseThrow();
+            List<String> swapped = new ArrayList<>(keys);
+            swapped.set(keys.indexOf(vt1), "vt1 " + vt3.substring(4));
+            Files.write(knownHosts, swapped);
+            Run refused = run(env, 120, REPO.resolve("vxlab").toString(), "verify", LAB);
+            assertEquals(1, refused.code(), refused.out());
+            assertTrue(refused.out().contains("host key of vagrant@127.0.0.1:") && refused.out().contains("(vt1) has changed"), refused.out());
+            Files.write(knownHosts, keys);
+
             Run status = run(env, 120, REPO.resolve("vxlab").toString(), "status", LAB, "--json");
             assertEquals(0, status.code(), status.out());
             String json = status.out().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow();

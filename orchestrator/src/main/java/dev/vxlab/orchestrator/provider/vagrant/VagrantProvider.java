@@ -87,6 +87,13 @@ public final class VagrantProvider implements Machines {
                 args.add("--provider=" + spec.vagrant().provider());
             }
             args.addAll(missing);
+            // a machine Vagrant is about to create is a new machine with a new host key: forget the old one (a
+            // stopped machine keeps its key, and a key that changes without this is still refused)
+            for (String name : missing) {
+                if ("not_created".equals(states.get(name)) && forgetHostKey(name)) {
+                    progress.accept(name + " is created anew: its old host key is forgotten");
+                }
+            }
             progress.accept("vagrant " + String.join(" ", args));
             Vagrant.Result r = vagrant(args, 1800);
             if (!r.ok()) {
@@ -108,6 +115,24 @@ public final class VagrantProvider implements Machines {
             state.put("vagrant/" + node.name(), m.user() + "@" + m.hostName() + ":" + m.port() + " " + m.identityFiles().get(0));
             progress.accept(node.name() + " " + (missing.contains(node.name()) ? "up" : "running") + " (ssh " + m.user() + "@" + m.hostName()
                     + ":" + m.port() + ")");
+        }
+    }
+
+    /** Removes the machine's line from the lab's known_hosts; true when there was one. */
+    private boolean forgetHostKey(String machine) {
+        try {
+            if (!Files.exists(knownHosts())) {
+                return false;
+            }
+            List<String> lines = Files.readAllLines(knownHosts(), StandardCharsets.UTF_8);
+            List<String> kept = lines.stream().filter(l -> !l.startsWith(machine + " ")).toList();
+            if (kept.size() == lines.size()) {
+                return false;
+            }
+            Files.write(knownHosts(), kept, StandardCharsets.UTF_8);
+            return true;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
