@@ -201,13 +201,14 @@ public final class Vxlab implements Callable<Integer> {
                 forEachNode(spec, node -> {
                     SshjShell sh = shells.get(node.name());
                     if (spec.provider() == LabSpec.Provider.NETNS) {
-                        p.line(node.name() + " packages: this machine's (a netns node shares its programs)");
-                    } else {
-                        boolean dockerHere = node.name().equals(spec.etcd().on()) && spec.etcd().mode() == LabSpec.EtcdMode.CONTAINER;
-                        Provisioner.Outcome o = prep.packages(sh, node.name(), new PackagePlan.Needs(
-                                spec.firewall() == LabSpec.Firewall.FIREWALLD, true, dockerHere));
-                        p.line(node.name() + " " + o.what() + " " + (o.changed() ? "changed" : "unchanged"));
+                        // a netns node runs this machine's programs (its /usr): nothing to install, Java included
+                        p.line(node.name() + " packages and java: this machine's (a netns node shares its programs)");
+                        return;
                     }
+                    boolean dockerHere = node.name().equals(spec.etcd().on()) && spec.etcd().mode() == LabSpec.EtcdMode.CONTAINER;
+                    Provisioner.Outcome o = prep.packages(sh, node.name(), new PackagePlan.Needs(
+                            spec.firewall() == LabSpec.Firewall.FIREWALLD, true, dockerHere));
+                    p.line(node.name() + " " + o.what() + " " + (o.changed() ? "changed" : "unchanged"));
                     Provisioner.Outcome j = prep.java(sh);
                     p.line(node.name() + " " + j.what() + " " + (j.changed() ? "changed" : "unchanged"));
                 });
