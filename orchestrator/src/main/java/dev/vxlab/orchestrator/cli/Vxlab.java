@@ -243,7 +243,7 @@ public final class Vxlab implements Callable<Integer> {
                     for (Provisioner.Outcome o : prov.pushFiles(sh, node.name(), renderer.render(spec, node, endpoints))) {
                         p.line(node.name() + " " + o.what() + " " + (o.changed() ? "changed" : "unchanged"));
                     }
-                    Provisioner.Outcome fw = prov.firewall(sh);
+                    Provisioner.Outcome fw = prov.firewall(sh, node.name());
                     p.line(node.name() + " " + fw.what() + " " + (fw.changed() ? "changed" : "unchanged"));
                 });
                 p.step("agents");
@@ -255,7 +255,7 @@ public final class Vxlab implements Callable<Integer> {
                 forEachNode(spec, node -> {
                     try {
                         String env = prov.awaitLease(shells.get(node.name()), node.name(), 60);
-                        String subnet = env.lines().filter(l -> l.startsWith("FLANNEL_SUBNET=")).findFirst().orElse("?").substring(15);
+                        String subnet = env.lines().filter(l -> l.startsWith("FLANNEL_SUBNET=")).map(l -> l.substring(15)).findFirst().orElse("?");
                         p.line(node.name() + " lease FLANNEL_SUBNET=" + subnet);
                     } catch (VxlabException e) {
                         refused.add(e.getMessage());
@@ -470,7 +470,7 @@ public final class Vxlab implements Callable<Integer> {
                 row.put("leaseExpiry", lease == null ? null : expiries.get(lease));
                 String agent;
                 try (SshjShell sh = machines.connect(node)) {
-                    agent = sh.exec("kill -0 \"$(cat " + Provisioner.AGENT_PID + " 2>/dev/null)\" 2>/dev/null").ok() ? "running" : "stopped";
+                    agent = sh.exec(Provisioner.AGENT_ALIVE).ok() ? "running" : "stopped";
                 } catch (VxlabException e) {
                     agent = "unreachable";
                 }

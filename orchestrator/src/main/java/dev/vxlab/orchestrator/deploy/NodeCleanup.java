@@ -2,7 +2,6 @@ package dev.vxlab.orchestrator.deploy;
 
 import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.lab.LabState;
-import dev.vxlab.orchestrator.render.FirewallRule;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import dev.vxlab.orchestrator.transport.RemoteShell;
 import dev.vxlab.orchestrator.transport.Shell;
@@ -19,6 +18,8 @@ import java.util.List;
  * software may use them by now.
  */
 public final class NodeCleanup {
+    private static final String RESTORE_FAILED = "vxlab-restore-failed ";
+
     private NodeCleanup() {
     }
 
@@ -39,26 +40,31 @@ public final class NodeCleanup {
         s.append("for t in filter nat; do for c in VXLAB-FWD VXLAB-POSTRTG; do ")
                 .append("iptables -t $t -S 2>/dev/null | grep -e \"-j $c\\( \\|$\\)\" | sed 's/^-A /-D /' | while read -r r; do eval iptables -t $t \"$r\"; done; ")
                 .append("iptables -t $t -F $c 2>/dev/null && iptables -t $t -X $c 2>/dev/null; done; done; ");
-        if (spec.firewall() != LabSpec.Firewall.NONE) {
-            for (FirewallRule r : FirewallRule.forLab(spec)) {
-                String rule = Shell.quote(r.chain()) + " " + String.join(" ", r.args().stream().map(Shell::quote).toList());
-                s.append("iptables -D ").append(rule).append(" 2>/dev/null; ");
-            }
+        // the firewall rules vxlab added (a rule that was there before up stays)
+        for (String rule : state.list("rules/" + node)) {
+            s.append("iptables -D ").append(rule).append(" 2>/dev/null; ");
         }
         for (String path : state.list("made/" + node)) {
             s.append("rm -f ").append(Shell.quote(path)).append("; ");
         }
         for (String path : state.list("saved/" + node)) {
-            s.append("[ -f ").append(Shell.quote(path + Provisioner.SAVED)).append(" ] && mv -f ").append(Shell.quote(path + Provisioner.SAVED))
-                    .append(" ").append(Shell.quote(path)).append("; ");
+            s.append("if [ -f ").append(Shell.quote(path + Provisioner.SAVED)).append(" ]; then mv -f ").append(Shell.quote(path + Provisioner.SAVED))
+                    .append(" ").append(Shell.quote(path)).append(" || echo ").append(Shell.quote(RESTORE_FAILED + path)).append("; fi; ");
         }
+        // systemd must forget the unit and the docker drop-in that are gone
+        s.append("[ -d /run/systemd/system ] && systemctl daemon-reload >/dev/null 2>&1; ");
         s.append("rm -rf ").append(String.join(" ", List.of(Provisioner.AGENT_HOME, "/var/lib/vxlab", Provisioner.SUBNET_ENV,
                 "/run/flannel/docker_opts.env", Provisioner.AGENT_LOG, "/var/log/vxlab-etcd.log"))).append("; true");
         RemoteShell.Result r = sh.exec(s.toString());
-        if (!r.ok()) {
-            throw new VxlabException("cleaning up " + node + " failed: " + r.stderr().trim(), "vxlab ssh " + spec.name() + " " + node);
+        List<String> notRestored = r.stdout().lines().filter(l -> l.startsWith(RESTORE_FAILED))
+                .map(l -> l.substring(RESTORE_FAILED.length())).toList();
+        if (!r.ok() || !notRestored.isEmpty()) {
+            throw new VxlabException("cleaning up " + node + " failed: " + (notRestored.isEmpty() ? r.stderr().trim()
+                    : "could not put back " + String.join(", ", notRestored) + " from its " + Provisioner.SAVED + " copy"),
+                    "vxlab ssh " + spec.name() + " " + node + "; then `vxlab down` again (what is left is still recorded)");
         }
         state.put("made/" + node, null);
         state.put("saved/" + node, null);
+        state.put("rules/" + node, null);
     }
 }

@@ -24,6 +24,8 @@ public final class Provisioner {
     public static final String AGENT_LOG = "/var/log/vxlabd.log";
     public static final String AGENT_PID = "/run/vxlabd.pid";
     public static final String SUBNET_ENV = "/run/flannel/subnet.env";
+    /** Succeeds when the agent runs, supervised by vxlab (pid file) or by systemd. */
+    public static final String AGENT_ALIVE = "kill -0 \"$(cat " + AGENT_PID + " 2>/dev/null)\" 2>/dev/null || systemctl is-active -q vxlabd 2>/dev/null";
 
     /** Suffix of the copy kept of a file that existed before vxlab first replaced it (provider ssh). */
     public static final String SAVED = ".vxlab-orig";
@@ -75,7 +77,7 @@ public final class Provisioner {
      * With firewalld running: load direct.xml and reload. Otherwise the same rules with iptables, each added
      * only when `iptables -C` does not find it.
      */
-    public Outcome firewall(RemoteShell sh) {
+    public Outcome firewall(RemoteShell sh, String node) {
         if (spec.firewall() == LabSpec.Firewall.NONE) {
             return new Outcome("firewall (none)", false);
         }
@@ -95,7 +97,12 @@ public final class Provisioner {
             if (!r.ok()) {
                 throw new VxlabException("iptables rule `" + rule + "` failed: " + r.stderr().trim(), "is iptables installed on the node?");
             }
-            changed |= r.stdout().contains("added");
+            if (r.stdout().contains("added")) {
+                changed = true;
+                if (state != null) {
+                    state.add("rules/" + node, rule);
+                }
+            }
         }
         return new Outcome("iptables rules" + (spec.firewall() == LabSpec.Firewall.FIREWALLD ? " (firewalld not running)" : ""), changed);
     }
@@ -132,7 +139,7 @@ public final class Provisioner {
     /** Waits for subnet.env; when the agent exits first, fails with the agent's own explanation. */
     public String awaitLease(RemoteShell sh, String node, int seconds) {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        String alive = "kill -0 \"$(cat " + AGENT_PID + " 2>/dev/null)\" 2>/dev/null || systemctl is-active -q vxlabd 2>/dev/null";
+        String alive = AGENT_ALIVE;
         while (System.nanoTime() < deadline) {
             RemoteShell.Result env = sh.exec("cat " + SUBNET_ENV + " 2>/dev/null");
             if (env.ok() && env.stdout().contains("FLANNEL_SUBNET=")) {

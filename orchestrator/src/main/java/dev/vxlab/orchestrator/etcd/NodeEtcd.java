@@ -55,6 +55,14 @@ public final class NodeEtcd {
                 ? (docker ? "Docker answers on " + node.name() : "no Docker on " + node.name() + "; the etcd binary is copied there")
                 : "asked for in the spec";
         if (LabEtcd.healthy(local)) {
+            // ours only if it is the process vxlab started (its pid file, its binary) or the container with this lab's label
+            boolean ours = sh.exec("p=$(cat " + PID + " 2>/dev/null) && [ \"$(readlink /proc/$p/exe 2>/dev/null)\" = " + BIN + " ]").ok()
+                    || sh.exec("[ \"$(docker inspect -f '{{index .Config.Labels \"dev.vxlab.lab\"}}' " + CONTAINER + " 2>/dev/null)\" = "
+                    + Shell.quote(spec.name()) + " ]").ok();
+            if (!ours) {
+                throw new VxlabException("an etcd that vxlab did not start already answers on " + node.name() + ":2379; vxlab will not write"
+                        + " its network config into someone else's etcd", "stop it, or run the lab's etcd elsewhere (etcd.on in " + spec.source() + ")");
+            }
             return new Started(mode, why + "; already running on " + node.name(), List.of(endpoint), local);
         }
         String args = String.join(" ", List.of("--name", Shell.quote(node.name()), "--data-dir", "/DATA",

@@ -62,6 +62,12 @@ final class PinnedHostKeys extends OpenSSHKnownHosts {
         if (!pinOnFirstUse) {
             return false;
         }
+        // "unverifiable" also means: known, but under another key type; a host that offers another type than the
+        // one pinned is a changed host, not a new one
+        if (known(hostname)) {
+            changed = KeyType.fromKey(key) + " " + SecurityUtils.getFingerprint(key) + " (another key type than the one pinned)";
+            return false;
+        }
         String line = hostname + " " + KeyType.fromKey(key) + " " + Base64.getEncoder().encodeToString(new Buffer.PlainBuffer().putPublicKey(key).getCompactData());
         synchronized (FILE_LOCK) {
             try {
@@ -72,6 +78,19 @@ final class PinnedHostKeys extends OpenSSHKnownHosts {
         }
         pinned = KeyType.fromKey(key) + " " + SecurityUtils.getFingerprint(key);
         return true;
+    }
+
+    private boolean known(String hostname) {
+        for (KnownHostEntry e : entries()) {
+            try {
+                if (e.appliesTo(hostname)) {
+                    return true;
+                }
+            } catch (IOException ex) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -56,7 +56,17 @@ public final class SshjShell implements RemoteShell {
             ssh.setTimeout(60_000);
             ssh.connect(t.host(), t.port());
             ssh.authPublickey(t.user(), ssh.loadKeys(t.identity().toString()));
-            return new SshjShell(ssh, where, t.sudo(), keys.pinned());
+            SshjShell shell = new SshjShell(ssh, where, t.sudo(), keys.pinned());
+            if (t.sudo()) {
+                Result r = shell.exec("true");
+                if (!r.ok()) {
+                    shell.close();
+                    throw new VxlabException("user " + t.user() + " on " + where + " cannot run commands as root without a password ("
+                            + (r.stderr().isBlank() ? "sudo -n true failed" : r.stderr().strip()) + ")",
+                            "give " + t.user() + " passwordless sudo (NOPASSWD in /etc/sudoers.d), or connect as root");
+                }
+            }
+            return shell;
         } catch (IOException e) {
             try {
                 ssh.close();

@@ -302,4 +302,27 @@ class SshProviderIT {
         assertEquals("640\n" + original, onHost("h2", "stat -c %a /etc/sysconfig/flanneld && cat /etc/sysconfig/flanneld").stdout(),
                 "h2's own file is back as it was");
     }
+
+    @Test
+    @Order(3)
+    void aHostThatAlreadyRunsAFlannelIsRefusedAndItsDeviceSurvivesDown(@TempDir Path dir) throws IOException {
+        inNs("h3", "ip", "link", "add", "flannel.1", "type", "vxlan", "id", "1", "dstport", "8472", "dev", "eth1", "nolearning");
+        try {
+            Path spec = sshSpec(dir, "itsshflan", hosts.knownHosts());
+            LabUpIT.Run up = run("up", spec.toString());
+            assertEquals(1, up.code(), up.out() + up.err());
+            assertTrue(up.err().contains("h3") && up.err().contains("already has flannel.1")
+                    && up.err().contains("vxlab does not take over what it did not make"), up.err());
+            for (String node : IPS.keySet()) {
+                // (h2's own /etc/sysconfig/flanneld, from the test before, is the host's)
+                RemoteShell.Result r = onHost(node, "ls -d /opt/vxlab /var/lib/vxlab /run/flannel/subnet.env 2>/dev/null; true");
+                assertEquals("", r.stdout().trim(), node + " has nothing of vxlab's");
+            }
+            LabUpIT.Run down = run("down", "itsshflan");
+            assertEquals(0, down.code(), down.out() + down.err());
+            assertTrue(inNs("h3", "ip", "-br", "link").contains("flannel.1"), "down leaves the flannel device vxlab did not make");
+        } finally {
+            Host.run("ip", "-n", ns("h3"), "link", "del", "flannel.1");
+        }
+    }
 }

@@ -104,11 +104,11 @@ class VagrantLabIT {
 
             // the other way round: a machine is missing, and `vxlab up` runs `vagrant up` for it itself (without the
             // trigger running vxlab a second time); the re-created machine's new host key replaces its old one
-            Run destroy = run(env, 300, "vagrant", "destroy", "-f", "vt2");
+            Run destroy = run(env, 300, "vagrant", "destroy", "-f", LAB + "-vt2");
             assertEquals(0, destroy.code(), destroy.out());
             Run heal = run(env, 600, REPO.resolve("vxlab").toString(), "up", spec.toString());
             assertEquals(0, heal.code(), heal.out());
-            assertTrue(heal.out().contains("vagrant up --provider=docker vt2"), heal.out());
+            assertTrue(heal.out().contains("vagrant up --provider=docker " + LAB + "-vt2"), heal.out());
             assertFalse(heal.out().contains("running ./vxlab up"), "the trigger stays off when vxlab runs vagrant:\n" + heal.out());
             assertTrue(heal.out().contains("vt2 is created anew: its old host key is forgotten"), heal.out());
             assertTrue(heal.out().contains("vt2 host key pinned on first contact"), heal.out());

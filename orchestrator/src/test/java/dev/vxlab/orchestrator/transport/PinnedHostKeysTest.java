@@ -60,6 +60,20 @@ class PinnedHostKeysTest {
     }
 
     @Test
+    void aPinnedHostThatOffersAnotherKeyTypeIsRefusedNotPinnedAgain() throws Exception {
+        Path file = dir.resolve("known_hosts");
+        assertTrue(new PinnedHostKeys(file, "kube1", true).verify("127.0.0.1", 2222, key()));
+        KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
+        ec.initialize(256);
+        PinnedHostKeys other = new PinnedHostKeys(file, "kube1", true);
+        assertFalse(other.verify("127.0.0.1", 2222, ec.generateKeyPair().getPublic()));
+        assertNotNull(other.changed());
+        assertEquals(1, Files.readAllLines(file).size(), "nothing pinned for a host that is already known");
+        // another machine still pins on first use
+        assertTrue(new PinnedHostKeys(file, "kube2", true).verify("127.0.0.1", 2222, ec.generateKeyPair().getPublic()));
+    }
+
+    @Test
     void withoutAnAliasTheKeyIsFiledUnderHostAndPortAsOpenSshDoes() throws Exception {
         Path file = dir.resolve("known_hosts");
         PublicKey k = key();

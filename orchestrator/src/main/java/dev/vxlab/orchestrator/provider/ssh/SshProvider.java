@@ -3,12 +3,15 @@ package dev.vxlab.orchestrator.provider.ssh;
 import dev.vxlab.agent.net.Ip4;
 import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.deploy.NodeCleanup;
+import dev.vxlab.orchestrator.deploy.Provisioner;
 import dev.vxlab.orchestrator.lab.Host;
 import dev.vxlab.orchestrator.lab.LabState;
 import dev.vxlab.orchestrator.lab.Parallel;
 import dev.vxlab.orchestrator.provider.Machines;
 import dev.vxlab.orchestrator.spec.LabSpec;
+import dev.vxlab.orchestrator.transport.RemoteShell;
 import dev.vxlab.orchestrator.transport.SshjShell;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -21,6 +24,7 @@ import java.util.function.Consumer;
 public final class SshProvider implements Machines {
     /** The lab's state key listing the nodes vxlab has opened a session to. */
     static final String REACHED = "reached";
+    static final String TARGET = "sshTarget/";
 
     private final LabSpec spec;
     private final LabState state;
@@ -66,18 +70,46 @@ public final class SshProvider implements Machines {
         return Host.run("ip", "-o", "-4", "addr", "show").out().contains(" " + spec.underlay().hostIp() + "/") ? spec.underlay().hostIp() : null;
     }
 
-    /** Opens a session and records in the lab's state that vxlab got onto this host: only those are cleaned up. */
+    /**
+     * Opens a session and records in the lab's state that vxlab got onto this host, and where (down cleans up
+     * exactly those hosts, at the address recorded, even if the spec was edited since). On the first contact a
+     * host that already runs flannel (a flannel.&lt;VNI&gt; device, /run/flannel/subnet.env, a flanneld process) is
+     * refused: vxlab would take those over, and down would remove them.
+     */
     @Override
     public SshjShell connect(LabSpec.Node node) {
-        SshjShell sh = open(node);
+        SshjShell.Target t = target(node);
+        SshjShell sh = open(t);
+        if (!state.list(REACHED).contains(node.name())) {
+            String dev = "flannel." + spec.network().vni();
+            RemoteShell.Result r = sh.exec("[ -e /sys/class/net/" + dev + " ] && echo " + dev + "; [ -e " + Provisioner.SUBNET_ENV + " ] && echo "
+                    + Provisioner.SUBNET_ENV + "; pgrep -x flanneld >/dev/null 2>&1 && echo flanneld; true");
+            if (!r.stdout().isBlank()) {
+                sh.close();
+                throw new VxlabException(node.name() + " (" + t.where() + ") already has " + String.join(", ", r.stdout().strip().lines().toList())
+                        + ": a flannel runs there, and vxlab does not take over what it did not make",
+                        "stop and remove that flannel first, or leave this host out of " + spec.source());
+            }
+        }
+        state.put(TARGET + node.name(), String.join("\t", t.host(), String.valueOf(t.port()), t.user(), t.identity().toString(),
+                t.knownHosts().toString()));
         state.add(REACHED, node.name());
         return sh;
     }
 
-    private SshjShell open(LabSpec.Node node) {
-        SshjShell.Target t = target(node);
+    private SshjShell open(SshjShell.Target t) {
         checkReach(t);
         return SshjShell.connect(t, 5000);
+    }
+
+    /** Where vxlab reached the node at up (the spec may have been edited since). */
+    private SshjShell.Target recorded(LabSpec.Node node) {
+        String r = state.string(TARGET + node.name());
+        if (r == null) {
+            return target(node);
+        }
+        String[] f = r.split("\t");
+        return new SshjShell.Target(f[0], Integer.parseInt(f[1]), f[2], Path.of(f[3]), Path.of(f[4]));
     }
 
     /**
@@ -89,10 +121,11 @@ public final class SshProvider implements Machines {
     public void down() {
         List<String> reached = state.list(REACHED);
         Parallel.forEach(spec.nodes().stream().filter(n -> reached.contains(n.name())).toList(), node -> {
-            try (SshjShell sh = open(node)) {
+            try (SshjShell sh = open(recorded(node))) {
                 NodeCleanup.run(sh, spec, state, node.name());
             }
             state.remove(REACHED, node.name());
+            state.put(TARGET + node.name(), null);
         });
     }
 }

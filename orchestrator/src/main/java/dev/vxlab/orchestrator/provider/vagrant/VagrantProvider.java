@@ -53,13 +53,13 @@ public final class VagrantProvider implements Machines {
         if (!v.ok()) {
             throw new VxlabException("vagrant does not run here: " + v.tail(), "install it: scripts/install-deps.sh --vagrant (Debian/Ubuntu)");
         }
-        if ("docker".equals(spec.vagrant().provider()) && (spec.network().backend().equals("host-gw") || spec.network().directRouting())) {
+        if ("docker".equals(vagrantProvider()) && (spec.network().backend().equals("host-gw") || spec.network().directRouting())) {
             throw new VxlabException("with Vagrant's docker provider the machines share an internal Docker network, which drops packets"
                     + " whose addresses are not on the underlay: " + (spec.network().directRouting() ? "DirectRouting" : "the host-gw backend")
                     + " cannot carry container traffic there", "use backend: vxlan without directRouting for the docker provider, or"
                     + " vagrant: {provider: virtualbox|libvirt} in " + spec.source());
         }
-        if ("docker".equals(spec.vagrant().provider())) {
+        if ("docker".equals(vagrantProvider())) {
             Vagrant.Result image = Vagrant.run(List.of("docker", "image", "inspect", "--format", "{{.Id}}", spec.vagrant().image()), dir, Map.of(), 30);
             if (!image.ok()) {
                 throw new VxlabException("the docker provider needs the image " + spec.vagrant().image() + ", which is not here",
@@ -80,7 +80,7 @@ public final class VagrantProvider implements Machines {
         boolean fromVagrant = "1".equals(System.getenv("VXLAB_FROM_VAGRANT"));
         Map<String, String> states = fromVagrant ? Map.of() : VagrantStatus.states(vagrant(List.of("status", "--machine-readable"), 120).out());
         List<String> missing = fromVagrant ? List.of()
-                : spec.nodes().stream().map(LabSpec.Node::name).filter(n -> !"running".equals(states.get(n))).toList();
+                : spec.nodes().stream().map(this::machine).filter(n -> !"running".equals(states.get(n))).toList();
         if (!missing.isEmpty()) {
             List<String> args = new ArrayList<>(List.of("up"));
             if (spec.vagrant().provider() != null) {
@@ -89,9 +89,9 @@ public final class VagrantProvider implements Machines {
             args.addAll(missing);
             // a machine Vagrant is about to create is a new machine with a new host key: forget the old one (a
             // stopped machine keeps its key, and a key that changes without this is still refused)
-            for (String name : missing) {
-                if ("not_created".equals(states.get(name)) && forgetHostKey(name)) {
-                    progress.accept(name + " is created anew: its old host key is forgotten");
+            for (LabSpec.Node node : spec.nodes()) {
+                if (missing.contains(machine(node)) && "not_created".equals(states.get(machine(node))) && forgetHostKey(node.name())) {
+                    progress.accept(node.name() + " is created anew: its old host key is forgotten");
                 }
             }
             progress.accept("vagrant " + String.join(" ", args));
@@ -101,21 +101,32 @@ public final class VagrantProvider implements Machines {
                         Vagrant.hint(r.out()));
             }
         }
-        Vagrant.Result config = vagrant(concat(List.of("ssh-config"), spec.nodes().stream().map(LabSpec.Node::name).toList()), 120);
+        Vagrant.Result config = vagrant(concat(List.of("ssh-config"), spec.nodes().stream().map(this::machine).toList()), 120);
         if (!config.ok()) {
             throw new VxlabException("vagrant ssh-config failed" + (fromVagrant ? " (started by the Vagrantfile's trigger: is every machine up?)" : "")
                     + ":\n    " + config.tail().replace("\n", "\n    "), "vagrant status; then `vagrant up` (or `./vxlab up " + spec.source() + "`)");
         }
         Map<String, SshConfig.Machine> machines = SshConfig.parse(config.out());
         for (LabSpec.Node node : spec.nodes()) {
-            SshConfig.Machine m = machines.get(node.name());
+            SshConfig.Machine m = machines.get(machine(node));
             if (m == null || m.identityFiles().isEmpty()) {
                 throw new VxlabException("vagrant ssh-config printed nothing usable for " + node.name(), "vagrant ssh-config " + node.name());
             }
             state.put("vagrant/" + node.name(), m.user() + "@" + m.hostName() + ":" + m.port() + " " + m.identityFiles().get(0));
-            progress.accept(node.name() + " " + (missing.contains(node.name()) ? "up" : "running") + " (ssh " + m.user() + "@" + m.hostName()
-                    + ":" + m.port() + ")");
+            progress.accept(node.name() + " " + (missing.contains(machine(node)) ? "up" : "running") + " (machine " + machine(node) + ", ssh "
+                    + m.user() + "@" + m.hostName() + ":" + m.port() + ")");
         }
+    }
+
+    /** The Vagrant provider `vagrant up` will use: the spec's, else VAGRANT_DEFAULT_PROVIDER, else docker (as the Vagrantfile). */
+    String vagrantProvider() {
+        String env = System.getenv("VAGRANT_DEFAULT_PROVIDER");
+        return spec.vagrant().provider() != null ? spec.vagrant().provider() : env != null && !env.isBlank() ? env : "docker";
+    }
+
+    /** The Vagrant machine of a node: LAB-NODE, as the Vagrantfile names it (two labs never share a machine). */
+    String machine(LabSpec.Node node) {
+        return spec.name() + "-" + node.name();
     }
 
     /** Removes the machine's line from the lab's known_hosts; true when there was one. */
@@ -187,7 +198,9 @@ public final class VagrantProvider implements Machines {
         }
         List<String> cmd = concat(List.of("vagrant"), args);
         verbose.accept(String.join(" ", cmd));
-        return Vagrant.run(cmd, dir, env, timeoutSeconds);
+        // the lab's machines belong to the Vagrantfile it was made with (down from another checkout finds them)
+        String recorded = state.string("vagrantDir");
+        return Vagrant.run(cmd, recorded != null ? Path.of(recorded) : dir, env, timeoutSeconds);
     }
 
     static List<String> concat(List<String> a, List<String> b) {
