@@ -7,7 +7,8 @@
 #      watcher (`etcdctl watch`, beside the agents) sees the put to the peer's "Subnet added" (logged after
 #      the kernel change);
 #   3. leave latency: the lease is deleted; time from the watcher seeing it to each peer's "Subnet removed".
-#   4. agent RSS and CPU seconds (utime+stime) of every agent once the mesh is idle;
+#   4. agent RSS and CPU seconds (utime+stime) of every agent once the mesh is idle, and each agent's CPU per lease
+#      event during 2-3 (net of its idle rate);
 #   5. iperf3 container->container over the overlay against node->node on the underlay (node 1 -> node 2),
 #      IPERF_RUNS alternating pairs (default 3) and the median ratio.
 #   bench/mesh.sh [NODES] [JOINS]      (defaults 16 and 5)
@@ -71,6 +72,10 @@ e2k() {
     /^vxlabd_event_to_kernel_seconds_bucket/ {b[++k % 12] += $2} END {printf "%s %s", s, c; for (j = 1; j <= 11; j++) printf " %s", b[j]; print ""}'
 }
 e2k_before=$(e2k)
+ticks() { # the agents' CPU, clock ticks (utime+stime), one line per agent
+  for pid in "${pids[@]}"; do awk '{print $14 + $15}' /proc/"$pid"/stat; done
+}
+ticks >"$work/cpu-joins0"; tj0=$(ms)
 join=(); leave=()
 # A join is a lease put into etcd with etcdctl, as a new node's agent would write it (a VTEP that sends
 # nothing). Its time is when a watcher (etcdctl watch, a watch client like the agents) sees the event;
@@ -106,6 +111,7 @@ for k in $(seq 1 "$joins"); do
   done
   sleep 1
 done
+ticks >"$work/cpu-joins1"; tj1=$(ms)
 echo "join latency (ms, lease event seen by a watcher -> route on each peer): $(printf '%s\n' "${join[@]}" | stats)"
 echo "leave latency (ms, delete seen by a watcher -> route gone on each peer): $(printf '%s\n' "${leave[@]}" | stats)"
 read -r -a a <<<"$e2k_before"; read -r -a b <<<"$(e2k)"
@@ -119,7 +125,23 @@ if d[1] > 0:
     print(f"agents' own part of those events (watch event in the JVM -> kernel change done): mean {d[0] / d[1] * 1000:.1f} ms over {int(d[1])} events; {share}")
 PY
 
+ticks >"$work/cpu-idle0"; ti0=$(ms)
 sleep 12   # idle through a periodic resync
+ticks >"$work/cpu-idle1"; ti1=$(ms)
+# CPU per lease event of each agent in the mesh: its CPU over the joins and leaves, less its idle rate (the
+# 12 s above: periodic checks, a resync, keepalives) over as long, divided by the events (bench/event-cpu.sh
+# breaks one agent's figure down by thread)
+python3 - "$work" "$((2 * joins))" "$(getconf CLK_TCK)" "$tj0" "$tj1" "$ti0" "$ti1" <<'PY'
+import sys, statistics
+w, events, tck = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+tj0, tj1, ti0, ti1 = (int(x) for x in sys.argv[4:8])
+col = lambda f: [int(x) for x in open(f"{w}/{f}").read().split()]
+j0, j1, i0, i1 = col("cpu-joins0"), col("cpu-joins1"), col("cpu-idle0"), col("cpu-idle1")
+per = [((b - a) - (d - c) * (tj1 - tj0) / (ti1 - ti0)) * 1000 / tck / events for a, b, c, d in zip(j0, j1, i0, i1)]
+idle = statistics.median((d - c) * 1000 / tck / ((ti1 - ti0) / 1000) for c, d in zip(i0, i1))
+print(f"agent CPU per lease event, net of idle (ms): p50 {statistics.median(per):.1f}  max {max(per):.1f}  min {min(per):.1f}"
+      f"  (idle p50 {idle:.1f} ms CPU a second)")
+PY
 rss=(); cpu=()
 tck=$(getconf CLK_TCK)
 for pid in "${pids[@]}"; do

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Benchmark: CPU an agent spends per lease event, by thread group. As root.
+# A one-node lab (scripts/lib/lab.sh; etcd in the lab's switch namespace), one agent through its launcher;
+# once it has written subnet.env and idled 3 s, EVENTS/2 leases are put and deleted one at a time with
+# etcdctl (about 10 events a second, each a separate watch event); the agent's CPU (utime+stime of each of its
+# threads, /proc/<pid>/task) is read before and after and divided by the events, grouped by thread name
+# (the agent's main thread, the gRPC/netty threads, the JIT compilers, GC, the rest; C1 compiler threads come
+# and go, so the CPU of threads that ended is the process total minus the live threads). The ip/bridge batch
+# processes are not counted (under 0.1 ms an event). An idle window before the events gives the background rate
+# (periodic check, keepalive), taken off the total for "net of idle". Resolution: one clock tick (10 ms) per thread.
+#   bench/event-cpu.sh [EVENTS]      (default 200; VXLABD_JAR / VXLABD_JAVA_OPTS select the agent)
+#   KEEP_LOG=FILE keeps the agent's log (e.g. with VXLABD_JAVA_OPTS="... -XX:+PrintCompilation").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export VXLAB_ROOT=$PWD
+source scripts/lib/lab.sh
+events=${1:-200}
+p="vxe$$-"
+work=$(mktemp -d /tmp/vxlab-ecpu-XXXX)
+etcd_pid=; pid=
+cleanup() {
+  [[ -n $pid ]] && kill -9 "$pid" 2>/dev/null
+  [[ -n ${KEEP_LOG:-} && -f $work/kube1/vxlabd.log ]] && cp "$work/kube1/vxlabd.log" "$KEEP_LOG"
+  [[ -n $etcd_pid ]] && kill "$etcd_pid" 2>/dev/null
+  sleep 0.5
+  lab_destroy "$p"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+lab_create "$p" 1
+etcd_pid=$(lab_etcd_start "$p" "$work/etcd")
+for _ in $(seq 1 100); do lab_etcdctl "$p" endpoint health >/dev/null 2>&1 && break; sleep 0.1; done
+lab_etcdctl "$p" put /coreos.com/network/config '{"Network":"10.244.0.0/16","Backend":{"Type":"vxlan"}}' >/dev/null
+node-agent/bin/vxlabd --version >/dev/null
+
+pid=$(lab_agent_start "$p" 1 "$work/kube1" --iface=eth1 --healthz-ip=127.0.0.1 --healthz-port=10256)
+until grep -q "Wrote" "$work/kube1/vxlabd.log" 2>/dev/null; do
+  kill -0 "$pid" 2>/dev/null || { echo "agent exited early:" >&2; cat "$work/kube1/vxlabd.log" >&2; exit 1; }
+  sleep 0.1
+done
+sleep 3
+# thread name -> ticks, one "name<TAB>ticks" line per thread
+threads() {
+  for f in /proc/"$pid"/task/*/stat; do
+    python3 - "$f" <<'PY' 2>/dev/null || true
+import sys
+s = open(sys.argv[1]).read()
+name = s[s.index("(") + 1:s.rindex(")")]
+f = s[s.rindex(")") + 2:].split()
+print(f"{name}\t{int(f[11]) + int(f[12])}")
+PY
+  done
+  awk '{print "(process)\t" $14 + $15}' /proc/"$pid"/stat   # includes threads that have ended (compiler threads come and go)
+}
+# an idle window first, as long as the events will take: the periodic check (every 10 s) and the gRPC keepalive
+# run during the events too, and are taken off
+ti=$(date +%s%N)
+threads >"$work/idle0"
+sleep "$(( events / 8 + 1 ))"
+threads >"$work/before"
+t0=$(date +%s%N)
+for k in $(seq 1 $((events / 2))); do
+  subnet="10.244.$((100 + k % 100)).0/24"
+  key="/coreos.com/network/subnets/${subnet/\//-}"
+  lab_etcdctl "$p" put "$key" '{"PublicIP":"192.168.56.'$((100 + k % 100))'","PublicIPv6":null,"BackendType":"vxlan","BackendData":{"VNI":1,"VtepMAC":"02:00:00:00:01:'$(printf %02x $((k % 100)))'"}}' >/dev/null
+  lab_etcdctl "$p" del "$key" >/dev/null
+done
+last="10.244.$((100 + (events / 2) % 100)).0/24"
+until (( $(grep -c -F "Subnet removed: $last" "$work/kube1/vxlabd.log") >= 1 )); do sleep 0.1; done
+sleep 1
+threads >"$work/after"
+t1=$(date +%s%N)
+tck=$(getconf CLK_TCK)
+python3 - "$work/idle0" "$work/before" "$work/after" "$events" "$tck" "$ti" "$t0" "$t1" <<'PY'
+import sys, re, collections
+def load(p):
+    d = collections.Counter()
+    for line in open(p):
+        name, t = line.rstrip("\n").split("\t")
+        d[name] += int(t)
+    return d
+i, a, b = load(sys.argv[1]), load(sys.argv[2]), load(sys.argv[3])
+events, tck = int(sys.argv[4]), int(sys.argv[5])
+ti, t0, t1 = (int(x) for x in sys.argv[6:9])
+secs = (t1 - t0) / 1e9
+idle_rate = (a["(process)"] - i["(process)"]) / ((t0 - ti) / 1e9)   # ticks a second while idle
+def group(n):
+    if n == "java": return "main"
+    if re.match(r"C[12] Compiler", n): return "jit"
+    if re.match(r"grpc|netty|vert|jetcd|ForkJoin|pool-|etcd|nioEvent|epoll", n, re.I): return "grpc/netty"
+    if re.match(r"VM Thread|GC|Serial", n): return "gc/vm"
+    return "other"
+g = collections.Counter()
+names = collections.Counter()
+total = b.pop("(process)") - a.pop("(process)")
+for n in set(a) | set(b):
+    d = b[n] - a[n]
+    g[group(n)] += d
+    names[n] += d
+g["ended threads (mostly jit)"] += total - sum(g.values())
+tot = total
+ms = lambda t: t * 1000.0 / tck / events
+print(f"per event ({events} events in {secs:.1f} s): total {ms(tot):.2f} ms, {ms(tot - idle_rate * secs):.2f} ms net of idle"
+      f" ({idle_rate * 1000 / tck:.1f} ms CPU a second while idle); " + ", ".join(f"{k} {ms(v):.2f}" for k, v in sorted(g.items(), key=lambda x: -x[1])))
+print("busiest threads (ms/event): " + ", ".join(f"{n} {ms(v):.2f}" for n, v in names.most_common(8) if v > 0))
+PY
