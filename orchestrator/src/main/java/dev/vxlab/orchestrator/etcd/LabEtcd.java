@@ -97,7 +97,7 @@ public final class LabEtcd {
                 throw new VxlabException("etcd (" + mode + ") did not answer at " + endpoint + " within 30 s",
                         mode.equals("container") ? "docker logs vxlab-" + spec.name() + "-etcd" : "see " + state.dir().resolve("etcd.log"));
             }
-            sleep(100);
+            Host.sleep(100);
         }
         state.put("etcdEndpoint", endpoint);
         return new Started(mode, why, List.of(endpoint));
@@ -180,15 +180,6 @@ public final class LabEtcd {
         }
         try (var in = c.getInputStream()) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new VxlabException("interrupted", null, e);
         }
     }
 }

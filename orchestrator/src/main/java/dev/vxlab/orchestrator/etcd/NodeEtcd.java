@@ -101,7 +101,7 @@ public final class NodeEtcd {
                 throw new VxlabException("etcd (" + mode + ") on " + node.name() + " did not answer within 30 s:\n    "
                         + log.trim().replace("\n", "\n    "), "vxlab ssh " + spec.name() + " " + node.name());
             }
-            LabEtcd.sleep(100);
+            Host.sleep(100);
         }
         return new Started(mode, why, List.of(endpoint), local);
     }

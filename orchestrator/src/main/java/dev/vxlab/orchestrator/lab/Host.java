@@ -66,6 +66,16 @@ public final class Host {
         }
     }
 
+    /** Waits {@code ms}; an interrupt ends the command (it is not swallowed). */
+    public static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VxlabException("interrupted", null, e);
+        }
+    }
+
     public static boolean alive(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }

@@ -262,7 +262,7 @@ public final class NetnsProvider implements Machines {
                 s.connect(new InetSocketAddress(node.ip().toString(), 22), 300);
                 return;
             } catch (IOException e) {
-                sleep(50);
+                Host.sleep(50);
             }
         }
         throw new VxlabException("sshd of node " + node.name() + " did not come up at " + node.ip() + ":22",
@@ -305,15 +305,6 @@ public final class NetnsProvider implements Machines {
         for (String link : state.list("rootLinks")) {
             Host.run("ip", "link", "del", link);
             state.remove("rootLinks", link);
-        }
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new VxlabException("interrupted", null, e);
         }
     }
 }
