@@ -1,11 +1,14 @@
 package dev.vxlab.orchestrator.lab;
 
+import dev.vxlab.agent.net.Ip4;
 import dev.vxlab.orchestrator.VxlabException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs commands on this machine (ip, ssh-keygen, etcd ...), as argument lists: no shell, no injection. */
@@ -17,25 +20,54 @@ public final class Host {
         public boolean ok() {
             return code == 0;
         }
+
+        /** The last lines, where a tool such as Vagrant says what went wrong. */
+        public String tail() {
+            List<String> lines = out.strip().lines().filter(l -> !l.isBlank()).toList();
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 8), lines.size()));
+        }
     }
 
     public static Result run(List<String> cmd) {
+        return run(cmd, null, Map.of(), 60);
+    }
+
+    /**
+     * Runs {@code cmd} in {@code dir} (null: the current directory) with {@code env} added, stdin closed, stdout and
+     * stderr together. The output goes to a temp file, not a pipe, so that the bound holds even when the command
+     * leaves a child behind that keeps the output open.
+     */
+    public static Result run(List<String> cmd, Path dir, Map<String, String> env, int timeoutSeconds) {
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return new Result(-1, out + " (timed out)");
+            Path log = Files.createTempFile("vxlab-run-", ".log");
+            try {
+                ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+                if (dir != null) {
+                    pb.directory(dir.toFile());
+                }
+                pb.environment().putAll(env);
+                Process p = pb.start();
+                p.getOutputStream().close();
+                if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    return new Result(-1, Files.readString(log, StandardCharsets.UTF_8) + "\n(timed out after " + timeoutSeconds + " s)");
+                }
+                return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+            } finally {
+                Files.deleteIfExists(log);
             }
-            return new Result(p.exitValue(), out);
         } catch (IOException e) {
             throw new VxlabException("cannot run " + cmd.get(0) + ": " + e.getMessage(),
-                    "install it (scripts/install-deps.sh installs everything vxlab needs)", e);
+                    "install it (scripts/install-deps.sh installs everything vxlab needs; with --vagrant also Vagrant)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new VxlabException("interrupted running " + cmd.get(0), null, e);
         }
+    }
+
+    /** Whether this machine holds {@code ip} on one of its interfaces. */
+    public static boolean hasAddress(Ip4 ip) {
+        return run("ip", "-o", "-4", "addr", "show").out().contains(" " + ip + "/");
     }
 
     public static Result run(String... cmd) {

@@ -67,7 +67,7 @@ public final class SshProvider implements Machines {
 
     @Override
     public Ip4 hostAddress() {
-        return Host.run("ip", "-o", "-4", "addr", "show").out().contains(" " + spec.underlay().hostIp() + "/") ? spec.underlay().hostIp() : null;
+        return Host.hasAddress(spec.underlay().hostIp()) ? spec.underlay().hostIp() : null;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.vxlab.orchestrator.provider.vagrant;
 
 import dev.vxlab.agent.net.Ip4;
 import dev.vxlab.orchestrator.VxlabException;
+import dev.vxlab.orchestrator.lab.Host;
 import dev.vxlab.orchestrator.lab.LabState;
 import dev.vxlab.orchestrator.provider.Machines;
 import dev.vxlab.orchestrator.spec.LabSpec;
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -49,7 +49,7 @@ public final class VagrantProvider implements Machines {
         if (!Files.isRegularFile(dir.resolve("Vagrantfile"))) {
             throw new VxlabException("no Vagrantfile in " + dir, "run vxlab from the top of the vxlab repository (where the Vagrantfile is)");
         }
-        Vagrant.Result v = vagrant(List.of("--version"), 30);
+        Host.Result v = vagrant(List.of("--version"), 30);
         if (!v.ok()) {
             throw new VxlabException("vagrant does not run here: " + v.tail(), "install it: scripts/install-deps.sh --vagrant (Debian/Ubuntu)");
         }
@@ -60,7 +60,7 @@ public final class VagrantProvider implements Machines {
                     + " vagrant: {provider: virtualbox|libvirt} in " + spec.source());
         }
         if ("docker".equals(vagrantProvider())) {
-            Vagrant.Result image = Vagrant.run(List.of("docker", "image", "inspect", "--format", "{{.Id}}", spec.vagrant().image()), dir, Map.of(), 30);
+            Host.Result image = Host.run("docker", "image", "inspect", "--format", "{{.Id}}", spec.vagrant().image());
             if (!image.ok()) {
                 throw new VxlabException("the docker provider needs the image " + spec.vagrant().image() + ", which is not here",
                         "build it: scripts/build-node-image.sh" + (spec.vagrant().image().equals("vxlab/node:bookworm") ? "" : " " + spec.vagrant().image()));
@@ -95,13 +95,13 @@ public final class VagrantProvider implements Machines {
                 }
             }
             progress.accept("vagrant " + String.join(" ", args));
-            Vagrant.Result r = vagrant(args, 1800);
+            Host.Result r = vagrant(args, 1800);
             if (!r.ok()) {
                 throw new VxlabException("vagrant up failed for " + String.join(", ", missing) + ":\n    " + r.tail().replace("\n", "\n    "),
                         Vagrant.hint(r.out()));
             }
         }
-        Vagrant.Result config = vagrant(concat(List.of("ssh-config"), spec.nodes().stream().map(this::machine).toList()), 120);
+        Host.Result config = vagrant(concat(List.of("ssh-config"), spec.nodes().stream().map(this::machine).toList()), 120);
         if (!config.ok()) {
             throw new VxlabException("vagrant ssh-config failed" + (fromVagrant ? " (started by the Vagrantfile's trigger: is every machine up?)" : "")
                     + ":\n    " + config.tail().replace("\n", "\n    "), "vagrant status; then `vagrant up` (or `./vxlab up " + spec.source() + "`)");
@@ -167,7 +167,7 @@ public final class VagrantProvider implements Machines {
         if (target.host().startsWith("127.")) {
             return;
         }
-        Vagrant.Result r = Vagrant.run(List.of("ip", "-o", "route", "get", target.host()), dir, Map.of(), 10);
+        Host.Result r = Host.run("ip", "-o", "route", "get", target.host());
         if (!r.ok() || r.out().contains(" via ")) {
             throw new VxlabException("refusing to contact " + target.where() + ": it is not on a network attached to this machine ("
                     + r.out().trim() + "); nothing was sent", "vagrant ssh-config");
@@ -177,19 +177,18 @@ public final class VagrantProvider implements Machines {
     /** underlay.hostIp when this machine holds it (the Docker network's or host-only network's gateway), else null. */
     @Override
     public Ip4 hostAddress() {
-        Vagrant.Result r = Vagrant.run(List.of("ip", "-o", "-4", "addr", "show"), dir, Map.of(), 10);
-        return r.out().contains(" " + spec.underlay().hostIp() + "/") ? spec.underlay().hostIp() : null;
+        return Host.hasAddress(spec.underlay().hostIp()) ? spec.underlay().hostIp() : null;
     }
 
     @Override
     public void down() {
-        Vagrant.Result r = vagrant(List.of("destroy", "-f"), 600);
+        Host.Result r = vagrant(List.of("destroy", "-f"), 600);
         if (!r.ok()) {
             throw new VxlabException("vagrant destroy failed:\n    " + r.tail().replace("\n", "\n    "), "vagrant status; vagrant destroy -f");
         }
     }
 
-    private Vagrant.Result vagrant(List<String> args, int timeoutSeconds) {
+    private Host.Result vagrant(List<String> args, int timeoutSeconds) {
         Map<String, String> env = new java.util.HashMap<>(Map.of("VXLAB_SPEC", spec.source().toAbsolutePath().toString(),
                 "VXLAB_NO_TRIGGER", "1", "VAGRANT_CHECKPOINT_DISABLE", "1"));
         String dotfile = state.string("vagrantDotfilePath");
@@ -200,7 +199,7 @@ public final class VagrantProvider implements Machines {
         verbose.accept(String.join(" ", cmd));
         // the lab's machines belong to the Vagrantfile it was made with (down from another checkout finds them)
         String recorded = state.string("vagrantDir");
-        return Vagrant.run(cmd, recorded != null ? Path.of(recorded) : dir, env, timeoutSeconds);
+        return Host.run(cmd, recorded != null ? Path.of(recorded) : dir, env, timeoutSeconds);
     }
 
     static List<String> concat(List<String> a, List<String> b) {
@@ -209,48 +208,9 @@ public final class VagrantProvider implements Machines {
         return all;
     }
 
-    /** Runs vagrant (or another command) in the Vagrantfile's directory; output captured, stdin closed. */
+    /** What Vagrant's failures mean for a user. */
     static final class Vagrant {
         private Vagrant() {
-        }
-
-        record Result(int code, String out) {
-            boolean ok() {
-                return code == 0;
-            }
-
-            /** The last lines: where Vagrant says what went wrong. */
-            String tail() {
-                List<String> lines = out.strip().lines().filter(l -> !l.isBlank()).toList();
-                return String.join("\n", lines.subList(Math.max(0, lines.size() - 8), lines.size()));
-            }
-        }
-
-        static Result run(List<String> cmd, Path dir, Map<String, String> env, int timeoutSeconds) {
-            try {
-                ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
-                pb.environment().putAll(env);
-                Path log = Files.createTempFile("vxlab-vagrant-", ".log");
-                try {
-                    pb.redirectOutput(log.toFile());
-                    Process p = pb.start();
-                    p.getOutputStream().close();
-                    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                        p.destroyForcibly();
-                        return new Result(-1, Files.readString(log, StandardCharsets.UTF_8) + "\n(timed out after " + timeoutSeconds + " s)");
-                    }
-                    return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
-                } finally {
-                    Files.deleteIfExists(log);
-                }
-            } catch (IOException e) {
-                String what = cmd.get(0);
-                throw new VxlabException("cannot run " + what + ": " + e.getMessage(),
-                        what.equals("vagrant") ? "install Vagrant: scripts/install-deps.sh --vagrant" : "is " + what + " installed?", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new VxlabException("interrupted running " + cmd.get(0), null, e);
-            }
         }
 
         /** A hint for the errors Vagrant users meet most. */
