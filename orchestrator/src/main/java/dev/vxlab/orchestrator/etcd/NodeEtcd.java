@@ -42,7 +42,7 @@ public final class NodeEtcd {
     public static Started start(LabSpec spec, LabSpec.Node node, SshjShell sh, LabState state) {
         String ip = node.ip().toString();
         String endpoint = "http://" + ip + ":2379";
-        String local = "http://127.0.0.1:" + sh.forward("127.0.0.1", 2379);
+        String local = forward(sh);
         state.put("etcdOn", node.name());
         state.put("etcdEndpoint", null);
         boolean docker = sh.exec("docker info >/dev/null 2>&1").ok();

@@ -2,13 +2,11 @@ package dev.vxlab.orchestrator.prepare;
 
 import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.lab.Host;
+import dev.vxlab.orchestrator.transport.SshjShell;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -25,8 +23,8 @@ public final class JavaRuntime {
     private JavaRuntime() {
     }
 
-    /** The archive and its id (sha-256 of its content): a node holding that id has this runtime. */
-    public record Archive(Path file, String id) {
+    /** The archive's content and its id (sha-256 of the content): a node holding that id has this runtime. */
+    public record Archive(Path file, byte[] content, String id) {
     }
 
     public static Archive archive(Path cacheDir) {
@@ -38,7 +36,8 @@ public final class JavaRuntime {
             if (!Files.isRegularFile(archive)) {
                 build(archive);
             }
-            return new Archive(archive, sha256(Files.readAllBytes(archive)));
+            byte[] content = Files.readAllBytes(archive);
+            return new Archive(archive, content, SshjShell.sha256(content));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -63,11 +62,4 @@ public final class JavaRuntime {
         }
     }
 
-    static String sha256(byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

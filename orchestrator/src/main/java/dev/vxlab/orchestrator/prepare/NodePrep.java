@@ -4,9 +4,6 @@ import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.deploy.Provisioner;
 import dev.vxlab.orchestrator.transport.RemoteShell;
 import dev.vxlab.orchestrator.transport.Shell;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -63,14 +60,8 @@ public final class NodePrep {
         if (sh.exec("[ \"$(cat " + marker + " 2>/dev/null)\" = " + Shell.quote(archive.id()) + " ]").ok()) {
             return new Provisioner.Outcome("java runtime " + JRE, false);
         }
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(archive.file());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
         String tgz = Provisioner.AGENT_HOME + "/jre.tar.gz";
-        sh.put(tgz, bytes, "0644");
+        sh.put(tgz, archive.content(), "0644");
         RemoteShell.Result r = sh.exec("set -e; rm -rf " + JRE + ".new; mkdir -p " + JRE + ".new; tar -xzf " + tgz + " -C " + JRE + ".new; "
                 + "echo " + Shell.quote(archive.id()) + " > " + JRE + ".new/.vxlab-id; rm -rf " + JRE + "; mv " + JRE + ".new " + JRE + "; rm -f " + tgz
                 + "; " + JRE + "/bin/java -version 2>&1 | head -1");

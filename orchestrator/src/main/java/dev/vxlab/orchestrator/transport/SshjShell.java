@@ -238,7 +238,8 @@ public final class SshjShell implements RemoteShell {
         return sftpClient;
     }
 
-    static String sha256(byte[] content) {
+    /** Hex SHA-256, as sha256sum prints it: how put() tells that a node already has a file. */
+    public static String sha256(byte[] content) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
         } catch (NoSuchAlgorithmException e) {
