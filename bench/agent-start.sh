@@ -16,7 +16,6 @@ etcd_pid=
 trap '[[ -n $etcd_pid ]] && kill $etcd_pid 2>/dev/null; sleep 0.5; lab_destroy "$p"; rm -rf "$work"' EXIT
 lab_create "$p" 1
 etcd_pid=$(lab_etcd_start "$p" "$work/etcd")
-for _ in $(seq 1 100); do lab_etcdctl "$p" endpoint health >/dev/null 2>&1 && break; sleep 0.1; done
 lab_etcdctl "$p" put /coreos.com/network/config '{"Network":"10.244.0.0/16","Backend":{"Type":"vxlan"}}' >/dev/null
 
 stats() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "median %s  min %s  max %s  (n=%d)\n", m, a[1], a[NR], NR}'; }

@@ -29,7 +29,6 @@ cleanup() {
 trap cleanup EXIT
 lab_create "$p" 1
 etcd_pid=$(lab_etcd_start "$p" "$work/etcd")
-for _ in $(seq 1 100); do lab_etcdctl "$p" endpoint health >/dev/null 2>&1 && break; sleep 0.1; done
 lab_etcdctl "$p" put /coreos.com/network/config '{"Network":"10.244.0.0/16","Backend":{"Type":"vxlan"}}' >/dev/null
 node-agent/bin/vxlabd --version >/dev/null
 

@@ -56,12 +56,14 @@ lab_destroy() { # prefix
   done
 }
 
-# etcd inside the switch namespace, data under $2; prints its PID
+# etcd inside the switch namespace, data under $2; prints its PID once etcd answers (up to 10 s)
 lab_etcd_start() { # prefix datadir
-  local p=$1 d=$2
+  local p=$1 d=$2 pid
   ip netns exec "${p}sw" etcd --data-dir "$d" --listen-client-urls http://192.168.56.1:2379 \
       --advertise-client-urls http://192.168.56.1:2379 --listen-peer-urls http://127.0.0.1:2380 >"$d.log" 2>&1 &
-  echo $!
+  pid=$!
+  for _ in $(seq 1 100); do lab_etcdctl "$p" endpoint health >/dev/null 2>&1 && break; sleep 0.1; done
+  echo "$pid"
 }
 
 lab_etcdctl() { # prefix args...
