@@ -43,6 +43,19 @@ public final class SshjShell implements RemoteShell {
         public String where() {
             return user + "@" + host + ":" + port + (alias == null ? "" : " (" + alias + ")");
         }
+
+        /** The target as one line for a lab's state (tab-separated fields; no field holds a tab). */
+        public String record() {
+            return String.join("\t", host, String.valueOf(port), user, identity.toString(), knownHosts.toString(),
+                    alias == null ? "" : alias, String.valueOf(pinOnFirstUse));
+        }
+
+        /** A target from {@link #record()}. */
+        public static Target fromRecord(String record) {
+            String[] f = record.split("\t", -1);
+            return new Target(f[0], Integer.parseInt(f[1]), f[2], Path.of(f[3]), Path.of(f[4]), f[5].isEmpty() ? null : f[5],
+                    Boolean.parseBoolean(f[6]));
+        }
     }
 
     public static SshjShell connect(Target t, int timeoutMillis) {

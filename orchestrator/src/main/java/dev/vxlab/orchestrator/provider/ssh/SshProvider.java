@@ -11,7 +11,6 @@ import dev.vxlab.orchestrator.provider.Machines;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import dev.vxlab.orchestrator.transport.RemoteShell;
 import dev.vxlab.orchestrator.transport.SshjShell;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -91,8 +90,7 @@ public final class SshProvider implements Machines {
                         "stop and remove that flannel first, or leave this host out of " + spec.source());
             }
         }
-        state.put(TARGET + node.name(), String.join("\t", t.host(), String.valueOf(t.port()), t.user(), t.identity().toString(),
-                t.knownHosts().toString()));
+        state.put(TARGET + node.name(), t.record());
         state.add(REACHED, node.name());
         return sh;
     }
@@ -105,11 +103,7 @@ public final class SshProvider implements Machines {
     /** Where vxlab reached the node at up (the spec may have been edited since). */
     private SshjShell.Target recorded(LabSpec.Node node) {
         String r = state.string(TARGET + node.name());
-        if (r == null) {
-            return target(node);
-        }
-        String[] f = r.split("\t");
-        return new SshjShell.Target(f[0], Integer.parseInt(f[1]), f[2], Path.of(f[3]), Path.of(f[4]));
+        return r == null ? target(node) : SshjShell.Target.fromRecord(r);
     }
 
     /**

@@ -112,7 +112,8 @@ public final class VagrantProvider implements Machines {
             if (m == null || m.identityFiles().isEmpty()) {
                 throw new VxlabException("vagrant ssh-config printed nothing usable for " + node.name(), "vagrant ssh-config " + node.name());
             }
-            state.put("vagrant/" + node.name(), m.user() + "@" + m.hostName() + ":" + m.port() + " " + m.identityFiles().get(0));
+            state.put("vagrant/" + node.name(), new SshjShell.Target(m.hostName(), m.port(), m.user(), m.identityFiles().get(0), knownHosts(),
+                    node.name(), true).record());
             progress.accept(node.name() + " " + (missing.contains(machine(node)) ? "up" : "running") + " (machine " + machine(node) + ", ssh "
                     + m.user() + "@" + m.hostName() + ":" + m.port() + ")");
         }
@@ -153,12 +154,7 @@ public final class VagrantProvider implements Machines {
         if (fact == null) {
             throw new VxlabException("no SSH facts recorded for machine " + node.name(), "vxlab up " + spec.source());
         }
-        // user@host:port identity
-        int at = fact.indexOf('@');
-        int space = fact.indexOf(' ');
-        int colon = fact.lastIndexOf(':', space);
-        return new SshjShell.Target(fact.substring(at + 1, colon), Integer.parseInt(fact.substring(colon + 1, space)), fact.substring(0, at),
-                Path.of(fact.substring(space + 1)), knownHosts(), node.name(), true);
+        return SshjShell.Target.fromRecord(fact);
     }
 
     /** Vagrant's SSH address is this machine's loopback (forwarded port) or a directly attached network (libvirt). */
