@@ -4,13 +4,21 @@ import dev.vxlab.orchestrator.VxlabException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.connection.ConnectionException;
+import net.schmizz.sshj.connection.channel.direct.Parameters;
 import net.schmizz.sshj.connection.channel.direct.Session;
 import net.schmizz.sshj.sftp.SFTPClient;
 import net.schmizz.sshj.xfer.InMemorySourceFile;
@@ -23,6 +31,9 @@ public final class SshjShell implements RemoteShell {
     private final SSHClient ssh;
     private final String where;
     private final boolean sudo;
+    private final String pinned;
+    private final List<ServerSocket> forwards = new CopyOnWriteArrayList<>();
+    private SFTPClient sftpClient;
 
     /**
      * Connection facts: address, port, user, private key, and the known_hosts file holding the host's key.
@@ -109,8 +120,6 @@ public final class SshjShell implements RemoteShell {
         this.pinned = pinned;
     }
 
-    private final String pinned;
-
     /** The host key type and fingerprint this connection pinned on first contact, or null when it was known. */
     public String pinned() {
         return pinned;
@@ -122,11 +131,11 @@ public final class SshjShell implements RemoteShell {
      */
     public int forward(String host, int port) {
         try {
-            java.net.ServerSocket server = new java.net.ServerSocket();
+            ServerSocket server = new ServerSocket();
             server.setReuseAddress(true);
-            server.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+            server.bind(new InetSocketAddress("127.0.0.1", 0));
             forwards.add(server);
-            var params = new net.schmizz.sshj.connection.channel.direct.Parameters("127.0.0.1", server.getLocalPort(), host, port);
+            var params = new Parameters("127.0.0.1", server.getLocalPort(), host, port);
             var forwarder = ssh.newLocalPortForwarder(params, server);
             // sshj's listen() ends at the first connection the far side refuses (etcd not up yet): listen again
             // until the shell closes the server socket
@@ -146,8 +155,6 @@ public final class SshjShell implements RemoteShell {
             throw new VxlabException("cannot forward a local port to " + host + ":" + port + " through " + where + ": " + e.getMessage(), null, e);
         }
     }
-
-    private final java.util.List<java.net.ServerSocket> forwards = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** How long one remote command may run: package installs are the slowest step vxlab runs this way. */
     static final long EXEC_TIMEOUT_SECONDS = Long.getLong("vxlab.ssh.execTimeoutSeconds", 600);
@@ -176,8 +183,8 @@ public final class SshjShell implements RemoteShell {
             errReader.join(10_000);
             Integer code = cmd.getExitStatus();
             return new Result(code == null ? -1 : code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } catch (net.schmizz.sshj.connection.ConnectionException e) {
-            if (e.getCause() instanceof java.util.concurrent.TimeoutException) {
+        } catch (ConnectionException e) {
+            if (e.getCause() instanceof TimeoutException) {
                 throw new VxlabException("a command on " + where + " did not finish within " + EXEC_TIMEOUT_SECONDS + " s", null, e);
             }
             throw new VxlabException("SSH command failed on " + where + ": " + e.getMessage(), "check the node with `vxlab ssh`", e);
@@ -213,7 +220,7 @@ public final class SshjShell implements RemoteShell {
         }
         // as root the temp file sits beside the target (rename is atomic); otherwise SFTP writes as the user, to
         // /tmp, and sudo moves the file into place
-        String tmp = sudo ? "/tmp/.vxlab-" + java.util.UUID.randomUUID() : path + ".vxlab-tmp";
+        String tmp = sudo ? "/tmp/.vxlab-" + UUID.randomUUID() : path + ".vxlab-tmp";
         try {
             sftp().put(new InMemorySourceFile() {
                 @Override
@@ -242,8 +249,6 @@ public final class SshjShell implements RemoteShell {
         return true;
     }
 
-    private SFTPClient sftpClient;
-
     private synchronized SFTPClient sftp() throws IOException {
         if (sftpClient == null) {
             sftpClient = ssh.newSFTPClient();
@@ -262,7 +267,7 @@ public final class SshjShell implements RemoteShell {
 
     @Override
     public void close() {
-        for (java.net.ServerSocket s : forwards) {
+        for (ServerSocket s : forwards) {
             try {
                 s.close();
             } catch (IOException ignored) {
