@@ -222,6 +222,9 @@ public final class Agent {
                 log.warn("etcd unreachable ({}); lease {} expires at {}; retrying in {}", e.getMessage(), held.subnet(),
                         held.expires(), GoDuration.format(wait));
                 nextCheck = clock.instant().plus(wait);
+                // the watch may sit on a connection that died without a word (etcd's host gone): list and watch
+                // afresh once etcd answers again
+                needResync = true;
             }
         }
         closeWatch();
@@ -312,7 +315,9 @@ public final class Agent {
         metrics.eventsHandled(batch.size());
         metrics.peers(plane.peerCount());
         if (changes > 0) {
-            batch.forEach(a -> metrics.eventToKernel(now - a.nanos()));
+            for (Arrived a : batch) {
+                metrics.eventToKernel(now - a.nanos());
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import dev.vxlab.agent.health.Metrics;
 import dev.vxlab.agent.iface.SystemInventory;
 import dev.vxlab.agent.iptables.IptablesCommand;
 import dev.vxlab.agent.lease.etcd.EtcdRegistry;
+import dev.vxlab.agent.log.LineLoggerProvider;
 import dev.vxlab.agent.netlink.IpRoute2Kernel;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,6 +28,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 import picocli.CommandLine;
 
 /** Entry point of vxlabd. Parses the configuration, sets up logging, runs the {@link Agent} until SIGTERM/SIGINT. */
@@ -129,8 +131,7 @@ public final class Vxlabd {
     static int cdsTraining() {
         AgentConfig config = new ConfigLoader(Map.of(), p -> Optional.empty(), () -> "cds").load(
                 List.of("--etcd-endpoints=http://127.0.0.1:9", "--iface=eth1", "--subnet-lease-ttl=24h"));
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "off");
-        configureLogging(0);
+        LineLoggerProvider.install(null); // loads the logging classes, prints nothing
         LoggerFactory.getLogger(Vxlabd.class).info("cds training");
         try (EtcdRegistry registry = new EtcdRegistry(new EtcdRegistry.Settings(config.etcdEndpoints(), config.etcdPrefix(),
                 null, null, null, null, null, Duration.ofMillis(700)))) {
@@ -144,25 +145,9 @@ public final class Vxlabd {
         return EXIT_OK;
     }
 
-    /** slf4j-simple, set up before the first logger exists: timestamps, flanneld-like levels, quiet libraries. */
+    /** vxlabd's log lines (see {@link LineLoggerProvider}), set up before the first logger exists. */
     static void configureLogging(int verbosity) {
-        setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
-        setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-        setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
-        setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
-        setIfAbsent("org.slf4j.simpleLogger.levelInBrackets", "false");
-        setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        setIfAbsent("org.slf4j.simpleLogger.log.dev.vxlab", verbosity > 0 ? "debug" : "info");
-        setIfAbsent("org.slf4j.simpleLogger.log.io.grpc", "error");
-        setIfAbsent("org.slf4j.simpleLogger.log.io.netty", "error");
-        setIfAbsent("org.slf4j.simpleLogger.log.io.vertx", "error");
-        setIfAbsent("org.slf4j.simpleLogger.log.io.etcd", "error");
-    }
-
-    private static void setIfAbsent(String key, String value) {
-        if (System.getProperty(key) == null) {
-            System.setProperty(key, value);
-        }
+        LineLoggerProvider.install(verbosity > 0 ? Level.DEBUG : Level.INFO);
     }
 
     static Optional<String> readIfExists(Path path) {

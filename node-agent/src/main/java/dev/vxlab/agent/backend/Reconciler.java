@@ -1,5 +1,6 @@
 package dev.vxlab.agent.backend;
 
+import dev.vxlab.agent.net.Ip4;
 import dev.vxlab.agent.net.Ip4Net;
 import dev.vxlab.agent.netlink.Change;
 import dev.vxlab.agent.netlink.FdbEntry;
@@ -8,8 +9,10 @@ import dev.vxlab.agent.netlink.Route;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The difference between desired and actual entries, as an ordered list of changes, grouped so that applying
@@ -32,56 +35,81 @@ public final class Reconciler {
         }
     }
 
+    // Written as plain loops with comparators made once: a lease event runs this while it is still interpreted,
+    // where streams and per-call lambdas cost several times as much.
+    private static final Comparator<Route> BY_DST = Comparator.comparing(Route::dst);
+    private static final Comparator<Neighbor> BY_IP = Comparator.comparing(Neighbor::ip);
+    private static final Comparator<FdbEntry> BY_MAC = Comparator.comparing(FdbEntry::mac);
+    private static final Comparator<FdbEntry> BY_MAC_DST = BY_MAC.thenComparing(FdbEntry::dst);
+
     public static List<Change> diff(DesiredState desired, DesiredState actual, Scope scope) {
         List<Change> fdbChanges = new ArrayList<>();
         List<Change> ipRemovals = new ArrayList<>();
         List<Change> ipAdditions = new ArrayList<>();
 
         Map<Ip4Net, Route> routesByDst = new HashMap<>();
-        actual.routes().stream().filter(scope::owns).forEach(r -> routesByDst.put(r.dst(), r));
-        Map<Ip4Net, Route> wantRoutes = new HashMap<>();
-        desired.routes().forEach(r -> wantRoutes.put(r.dst(), r));
-        for (Route r : sorted(routesByDst.values(), Comparator.comparing(Route::dst))) {
-            if (!wantRoutes.containsKey(r.dst())) {
+        for (Route r : actual.routes()) {
+            if (scope.owns(r)) {
+                routesByDst.put(r.dst(), r);
+            }
+        }
+        Set<Ip4Net> wantRoutes = new HashSet<>();
+        for (Route r : desired.routes()) {
+            wantRoutes.add(r.dst());
+        }
+        for (Route r : sorted(routesByDst.values(), BY_DST)) {
+            if (!wantRoutes.contains(r.dst())) {
                 ipRemovals.add(new Change.DeleteRoute(r));
             }
         }
 
-        Map<String, Neighbor> neighByKey = new HashMap<>();
-        actual.neighbors().stream().filter(n -> n.dev().equals(scope.vxlanDev())).forEach(n -> neighByKey.put(n.ip().toString(), n));
-        Map<String, Neighbor> wantNeigh = new HashMap<>();
-        desired.neighbors().forEach(n -> wantNeigh.put(n.ip().toString(), n));
-        for (Neighbor n : sorted(neighByKey.values(), Comparator.comparing(Neighbor::ip))) {
-            if (!wantNeigh.containsKey(n.ip().toString())) {
+        Map<Ip4, Neighbor> neighByIp = new HashMap<>();
+        for (Neighbor n : actual.neighbors()) {
+            if (n.dev().equals(scope.vxlanDev())) {
+                neighByIp.put(n.ip(), n);
+            }
+        }
+        Set<Ip4> wantNeigh = new HashSet<>();
+        for (Neighbor n : desired.neighbors()) {
+            wantNeigh.add(n.ip());
+        }
+        for (Neighbor n : sorted(neighByIp.values(), BY_IP)) {
+            if (!wantNeigh.contains(n.ip())) {
                 ipRemovals.add(new Change.DeleteNeighbor(n));
             }
         }
 
-        List<FdbEntry> actualFdb = actual.fdb().stream().filter(f -> f.dev().equals(scope.vxlanDev())).toList();
-        for (FdbEntry f : sorted(actualFdb, Comparator.comparing(FdbEntry::mac).thenComparing(FdbEntry::dst))) {
+        Set<FdbEntry> actualFdb = new HashSet<>();
+        for (FdbEntry f : actual.fdb()) {
+            if (f.dev().equals(scope.vxlanDev())) {
+                actualFdb.add(f);
+            }
+        }
+        for (FdbEntry f : sorted(actualFdb, BY_MAC_DST)) {
             if (!desired.fdb().contains(f)) {
                 fdbChanges.add(new Change.DeleteFdb(f));
             }
         }
-        for (FdbEntry f : sorted(desired.fdb(), Comparator.comparing(FdbEntry::mac))) {
+        for (FdbEntry f : sorted(desired.fdb(), BY_MAC)) {
             if (!actualFdb.contains(f)) {
                 fdbChanges.add(new Change.ReplaceFdb(f));
             }
         }
 
-        for (Neighbor n : sorted(desired.neighbors(), Comparator.comparing(Neighbor::ip))) {
-            Neighbor have = neighByKey.get(n.ip().toString());
+        for (Neighbor n : sorted(desired.neighbors(), BY_IP)) {
+            Neighbor have = neighByIp.get(n.ip());
             if (have == null || !have.mac().equalsIgnoreCase(n.mac())) {
                 ipAdditions.add(new Change.ReplaceNeighbor(n));
             }
         }
-        for (Route r : sorted(desired.routes(), Comparator.comparing(Route::dst))) {
+        for (Route r : sorted(desired.routes(), BY_DST)) {
             if (!r.equals(routesByDst.get(r.dst()))) {
                 ipAdditions.add(new Change.ReplaceRoute(r));
             }
         }
         // bridge first, then ip: one batch each
-        List<Change> all = new ArrayList<>(fdbChanges);
+        List<Change> all = new ArrayList<>(fdbChanges.size() + ipRemovals.size() + ipAdditions.size());
+        all.addAll(fdbChanges);
         all.addAll(ipRemovals);
         all.addAll(ipAdditions);
         return all;

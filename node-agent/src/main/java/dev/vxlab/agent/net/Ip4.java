@@ -14,7 +14,7 @@ public record Ip4(int bits) implements Comparable<Ip4> {
         int bits = 0;
         for (String part : parts) {
             // ASCII digits only, and no leading zero (Go's net.ParseIP rejects "010.1.1.1" too)
-            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(c -> c >= '0' && c <= '9')
+            if (part.isEmpty() || part.length() > 3 || !digits(part)
                     || (part.length() > 1 && part.charAt(0) == '0')) {
                 throw new IllegalArgumentException("not an IPv4 address: \"" + text + "\"");
             }
@@ -25,6 +25,28 @@ public record Ip4(int bits) implements Comparable<Ip4> {
             bits = (bits << 8) | octet;
         }
         return new Ip4(bits);
+    }
+
+    private static boolean digits(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // equals and hashCode written out (also in Ip4Net, Route, Neighbor, FdbEntry): a record's generated ones go
+    // through an invokedynamic bootstrap and method handles, slow while a lease event's path is interpreted
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Ip4 other && other.bits == bits;
+    }
+
+    @Override
+    public int hashCode() {
+        return bits;
     }
 
     public static boolean isValid(String text) {

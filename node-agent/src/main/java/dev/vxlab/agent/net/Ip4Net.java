@@ -84,6 +84,16 @@ public record Ip4Net(Ip4 ip, int prefixLen) implements Comparable<Ip4Net> {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof Ip4Net other && other.prefixLen == prefixLen && other.ip.equals(ip);
+    }
+
+    @Override
+    public int hashCode() {
+        return ip.hashCode() * 31 + prefixLen;
+    }
+
+    @Override
     public int compareTo(Ip4Net other) {
         int c = ip.compareTo(other.ip);
         return c != 0 ? c : Integer.compare(prefixLen, other.prefixLen);

@@ -9,8 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One long-lived {@code ip -force -batch -} (or {@code bridge -force -batch -}) process that runs batches of
@@ -39,7 +37,7 @@ final class BatchProcess implements AutoCloseable {
      * (under 200 bytes a command, even when all fail) must fit in its stdout pipe (64 KiB) or both sides block.
      */
     static final int CHUNK = 200;
-    private static final Pattern FAILED = Pattern.compile("^Command failed -:(\\d+)\\s*$");
+    private static final String FAILED = "Command failed -:";
 
     /** Starts the tool; tests pass a fake. */
     @FunctionalInterface
@@ -116,7 +114,9 @@ final class BatchProcess implements AutoCloseable {
 
     private boolean send(List<String> commands) {
         StringBuilder batch = new StringBuilder();
-        commands.forEach(c -> batch.append(c).append('\n').append(SENTINEL).append('\n'));
+        for (String c : commands) {
+            batch.append(c).append('\n').append(SENTINEL).append('\n');
+        }
         try {
             stdin.write(batch.toString().getBytes(StandardCharsets.UTF_8));
             stdin.flush();
@@ -184,14 +184,14 @@ final class BatchProcess implements AutoCloseable {
         }
 
         void accept(String line) {
-            Matcher m = FAILED.matcher(line);
-            if (!m.find()) {
+            long failedLine = failedLine(line);
+            if (failedLine < 0) {
                 if (!line.isBlank() && !line.contains(SENTINEL)) {
                     last = line.trim();
                 }
                 return;
             }
-            long offset = Long.parseLong(m.group(1)) - base;
+            long offset = failedLine - base;
             int i = outcomes.size();
             if (offset == 2L * i + 1) {
                 failure = last != null ? last : "failed";
@@ -200,6 +200,29 @@ final class BatchProcess implements AutoCloseable {
                 failure = null;
             }
             last = null;
+        }
+
+        /** N of "Command failed -:N" (trailing blanks allowed), else -1; no regex: this runs for every line the tool prints. */
+        static long failedLine(String line) {
+            if (!line.startsWith(FAILED)) {
+                return -1;
+            }
+            int end = line.length();
+            while (end > FAILED.length() && Character.isWhitespace(line.charAt(end - 1))) {
+                end--;
+            }
+            if (end == FAILED.length()) {
+                return -1;
+            }
+            long n = 0;
+            for (int i = FAILED.length(); i < end; i++) {
+                char c = line.charAt(i);
+                if (c < '0' || c > '9' || n > Long.MAX_VALUE / 10 - 10) {
+                    return -1;
+                }
+                n = n * 10 + (c - '0');
+            }
+            return n;
         }
 
         /** ": <what the tool printed last>", for a tool that ended in the middle of a command. */

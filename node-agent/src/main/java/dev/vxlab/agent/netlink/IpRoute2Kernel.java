@@ -144,7 +144,11 @@ public final class IpRoute2Kernel implements Kernel, AutoCloseable {
             }
             List<Change> group = changes.subList(i, j);
             BatchProcess batch = tool.equals(bridge.tool()) ? bridge : ip;
-            List<String> outcomes = batch.run(group.stream().map(Change::args).toList());
+            List<String> lines = new ArrayList<>(group.size());
+            for (Change c : group) {
+                lines.add(c.args());
+            }
+            List<String> outcomes = batch.run(lines);
             for (int k = 0; k < group.size(); k++) {
                 if (outcomes.get(k) != null) {
                     failures.add(new Failure(group.get(k), outcomes.get(k)));

@@ -242,6 +242,73 @@ abstract class AbstractEtcdRegistryIT {
         }
     }
 
+    /** What a watch reported, in order: "put SUBNET lease=… create=… mod=…", "del SUBNET mod=…", "error …". */
+    static final class Recorder implements SubnetRegistry.LeaseListener {
+        final java.util.concurrent.BlockingQueue<String> seen = new java.util.concurrent.LinkedBlockingQueue<>();
+
+        @Override
+        public void onChange(List<SubnetRegistry.LeaseEvent> events) {
+            for (SubnetRegistry.LeaseEvent e : events) {
+                seen.add(e.removed() ? "del " + e.subnet() + " mod=" + e.revision()
+                        : "put " + e.subnet() + " " + e.lease().attrs().publicIp() + " lease=" + e.lease().etcdLeaseId()
+                        + " create=" + e.lease().createRevision() + " mod=" + e.lease().modRevision());
+            }
+        }
+
+        @Override
+        public void onError(Throwable cause) {
+            seen.add("error " + cause.getMessage());
+        }
+
+        String next() throws InterruptedException {
+            String s = seen.poll(10, TimeUnit.SECONDS);
+            assertTrue(s != null, "nothing reported within 10 s");
+            return s;
+        }
+    }
+
+    @Test
+    void watchReportsPutsWithTheirEtcdLeaseAndDeletesFromTheGivenRevision() throws Exception {
+        EtcdRegistry r = registry();
+        NetworkConfig cfg = config(r);
+        LeaseManager m = new LeaseManager(r, Clock.systemUTC(), new Random(9));
+        LeaseManager.Held before = m.acquire(request(cfg, "kube1", "192.168.56.11", Optional.empty()));
+        long from = r.leases().revision() + 1;
+        LeaseManager.Held second = m.acquire(request(cfg, "kube2", "192.168.56.12", Optional.empty()));
+        // a key under the prefix that is not a subnet, and a malformed lease: neither is reported
+        raw.getKVClient().put(bytes(SubnetKey.subnetsDir(PREFIX) + "junk"), bytes("x")).get(10, TimeUnit.SECONDS);
+        raw.getKVClient().put(bytes(SubnetKey.of(PREFIX, Ip4Net.parse("10.244.250.0/24"))), bytes("{not json")).get(10, TimeUnit.SECONDS);
+        Recorder rec = new Recorder();
+        try (AutoCloseable w = r.watch(from, rec)) {   // history first: the second acquire happened before the watch
+            Lease l = second.lease();
+            assertEquals("put " + l.subnet() + " 192.168.56.12 lease=" + l.etcdLeaseId() + " create=" + l.createRevision()
+                    + " mod=" + l.modRevision(), rec.next());
+            r.revoke(before.lease());
+            String del = rec.next();
+            assertTrue(del.startsWith("del " + before.subnet() + " mod="), del);
+            assertEquals(null, rec.seen.poll(300, TimeUnit.MILLISECONDS), "nothing else");
+        }
+        raw.getKVClient().delete(bytes(SubnetKey.of(PREFIX, second.subnet()))).get(10, TimeUnit.SECONDS);
+        assertEquals(null, rec.seen.poll(500, TimeUnit.MILLISECONDS), "nothing reported after close, not even an error");
+    }
+
+    @Test
+    void watchFromACompactedRevisionEndsWithAnErrorThatSaysSo() throws Exception {
+        EtcdRegistry r = registry();
+        NetworkConfig cfg = config(r);
+        LeaseManager m = new LeaseManager(r, Clock.systemUTC(), new Random(10));
+        for (int i = 0; i < 3; i++) {
+            r.revoke(m.acquire(request(cfg, "kube" + i, "192.168.56.2" + i, Optional.empty())).lease());
+        }
+        long now = r.leases().revision();
+        raw.getKVClient().compact(now).get(10, TimeUnit.SECONDS);
+        Recorder rec = new Recorder();
+        try (AutoCloseable w = r.watch(now - 2, rec)) {
+            String e = rec.next();
+            assertTrue(e.startsWith("error ") && e.contains("compact"), e);
+        }
+    }
+
     static ByteSequence bytes(String s) {
         return ByteSequence.from(s, StandardCharsets.UTF_8);
     }

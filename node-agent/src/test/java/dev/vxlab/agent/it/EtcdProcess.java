@@ -22,20 +22,35 @@ final class EtcdProcess implements EtcdServer {
     private final int peerPort;
     private final Path dataDir;
     private final Path log;
+    private final String scheme;
+    private final List<String> extraArgs;
+    private final List<String> etcdctlFlags;
     private Process process;
 
     /** On 127.0.0.1 in the root namespace, on free ports. */
     static EtcdProcess onLoopback() {
-        return new EtcdProcess(List.of(), "127.0.0.1", freePort(), freePort());
+        return new EtcdProcess(List.of(), "127.0.0.1", freePort(), freePort(), "http", List.of(), List.of());
+    }
+
+    /**
+     * On 127.0.0.1 with more etcd flags (TLS, gateway off, …); {@code etcdctlFlags} are what etcdctl then needs
+     * to check its health (--cacert, --cert, --key).
+     */
+    static EtcdProcess onLoopback(String scheme, List<String> extraArgs, List<String> etcdctlFlags) {
+        return new EtcdProcess(List.of(), "127.0.0.1", freePort(), freePort(), scheme, extraArgs, etcdctlFlags);
     }
 
     /** Inside network namespace {@code netns}, listening on {@code ip}:2379. */
     static EtcdProcess inNamespace(String netns, String ip) {
-        return new EtcdProcess(List.of("ip", "netns", "exec", netns), ip, 2379, 2380);
+        return new EtcdProcess(List.of("ip", "netns", "exec", netns), ip, 2379, 2380, "http", List.of(), List.of());
     }
 
-    private EtcdProcess(List<String> prefix, String host, int clientPort, int peerPort) {
+    private EtcdProcess(List<String> prefix, String host, int clientPort, int peerPort, String scheme, List<String> extraArgs,
+                        List<String> etcdctlFlags) {
         this.prefix = prefix;
+        this.scheme = scheme;
+        this.extraArgs = List.copyOf(extraArgs);
+        this.etcdctlFlags = List.copyOf(etcdctlFlags);
         this.host = host;
         this.clientPort = clientPort;
         this.peerPort = peerPort;
@@ -50,19 +65,20 @@ final class EtcdProcess implements EtcdServer {
 
     private void start() {
         List<String> cmd = new ArrayList<>(prefix);
-        String client = "http://" + host + ":" + clientPort;
+        String client = scheme + "://" + host + ":" + clientPort;
         cmd.addAll(List.of("etcd", "--name", "it", "--data-dir", dataDir.resolve("data").toString(),
                 "--listen-client-urls", client, "--advertise-client-urls", client,
                 "--listen-peer-urls", "http://127.0.0.1:" + peerPort,
                 "--initial-advertise-peer-urls", "http://127.0.0.1:" + peerPort,
                 "--initial-cluster", "it=http://127.0.0.1:" + peerPort));
+        cmd.addAll(extraArgs);
         try {
             process = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start etcd (apt-get install etcd-server)", e);
         }
-        if (prefix.isEmpty()) {
+        if (prefix.isEmpty() && scheme.equals("http")) {
             waitHealthy();
         } else {
             waitInNamespace();
@@ -87,11 +103,15 @@ final class EtcdProcess implements EtcdServer {
         throw new IllegalStateException("etcd did not become healthy; see " + log);
     }
 
+    /** etcdctl's health check, in the namespace and with the TLS flags etcd needs. */
     private void waitInNamespace() {
+        List<String> check = new ArrayList<>(prefix);
+        check.addAll(List.of("etcdctl", "--endpoints=" + endpoint(), "--dial-timeout=1s"));
+        check.addAll(etcdctlFlags);
+        check.addAll(List.of("endpoint", "health"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
-            if (Cmd.run(List.of("ip", "netns", "exec", prefix.get(3), "etcdctl", "--endpoints=" + endpoint(),
-                    "--dial-timeout=1s", "endpoint", "health")).ok()) {
+            if (Cmd.run(check).ok()) {
                 return;
             }
             sleep(100);
@@ -101,7 +121,7 @@ final class EtcdProcess implements EtcdServer {
 
     @Override
     public URI endpoint() {
-        return URI.create("http://" + host + ":" + clientPort);
+        return URI.create(scheme + "://" + host + ":" + clientPort);
     }
 
     @Override

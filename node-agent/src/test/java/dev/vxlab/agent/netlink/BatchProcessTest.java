@@ -158,4 +158,15 @@ class BatchProcessTest {
         }
         assertEquals(0, tool.processes.size());
     }
+
+    @Test
+    void failedLineIsReadOnlyFromIproute2sExactWording() {
+        assertEquals(12, BatchProcess.Progress.failedLine("Command failed -:12"));
+        assertEquals(7, BatchProcess.Progress.failedLine("Command failed -:7  \t"));
+        assertEquals(-1, BatchProcess.Progress.failedLine("Command failed -:"));
+        assertEquals(-1, BatchProcess.Progress.failedLine("Command failed -:1x"));
+        assertEquals(-1, BatchProcess.Progress.failedLine(" Command failed -:3"));
+        assertEquals(-1, BatchProcess.Progress.failedLine("RTNETLINK answers: File exists"));
+        assertEquals(-1, BatchProcess.Progress.failedLine("Command failed -:99999999999999999999999"));
+    }
 }

@@ -24,6 +24,7 @@ import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -36,6 +37,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,8 +51,10 @@ public final class EtcdRegistry implements SubnetRegistry, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EtcdRegistry.class);
 
     private final Client client;
+    private final GatewayClient gateway;
     private final String prefix;
     private final Duration timeout;
+    private volatile boolean gatewayOff;
 
     /** Connection settings; TLS files and credentials are optional (null). */
     public record Settings(List<URI> endpoints, String prefix, Path caFile, Path certFile, Path keyFile,
@@ -85,6 +89,17 @@ public final class EtcdRegistry implements SubnetRegistry, AutoCloseable {
             }
         }
         this.client = b.build();
+        SSLSocketFactory tls = null;
+        if (s.caFile() != null || s.certFile() != null || s.endpoints().stream().anyMatch(u -> "https".equalsIgnoreCase(u.getScheme()))) {
+            try {
+                tls = PemTls.socketFactory(s.caFile(), s.certFile(), s.keyFile());
+            } catch (IllegalArgumentException e) {
+                client.close();
+                throw new RegistryUnavailableException("cannot set up TLS for etcd from --etcd-cafile/--etcd-certfile/--etcd-keyfile: "
+                        + e.getMessage(), e);
+            }
+        }
+        this.gateway = new GatewayClient(s.endpoints(), tls, s.username(), s.password(), s.timeout());
     }
 
     public String prefix() {
@@ -186,30 +201,60 @@ public final class EtcdRegistry implements SubnetRegistry, AutoCloseable {
                 .commit(), "delete lease " + lease.subnet());
     }
 
+    /**
+     * Watches through etcd's JSON gateway (a socket read and a small JSON parse per event, where gRPC's HTTP/2
+     * and protobuf path costs an agent several ms of CPU per event, times every agent of the cluster); through
+     * gRPC when the gateway is off ({@code --enable-grpc-gateway=false}).
+     */
     @Override
     public AutoCloseable watch(long fromRevision, LeaseListener listener) {
         String dir = SubnetKey.subnetsDir(prefix);
+        if (!gatewayOff) {
+            try {
+                return GatewayWatch.open(gateway, dir, fromRevision, events -> deliver(events, listener), listener::onError);
+            } catch (GatewayClient.StatusException e) {
+                if (e.status != 404) {
+                    throw new RegistryUnavailableException("cannot watch " + dir + ": " + e.getMessage(), e);
+                }
+                gatewayOff = true;
+                log.info("etcd's JSON gateway is off ({}); watching leases through gRPC", e.getMessage());
+            } catch (IOException e) {
+                throw new RegistryUnavailableException("cannot watch " + dir + ": " + e.getMessage(), e);
+            }
+        }
+        return grpcWatch(dir, fromRevision, listener);
+    }
+
+    private void deliver(List<WatchMessage.Event> events, LeaseListener listener) {
+        List<LeaseEvent> out = new ArrayList<>(events.size());
+        for (WatchMessage.Event e : events) {
+            if (e.deleted()) {
+                SubnetKey.parse(prefix, e.key()).ifPresent(s -> out.add(new LeaseEvent(s, null, e.modRevision())));
+            } else {
+                toLease(e.key(), e.value(), e.lease(), e.createRevision(), e.modRevision())
+                        .ifPresent(l -> out.add(new LeaseEvent(l.subnet(), l, e.modRevision())));
+            }
+        }
+        if (!out.isEmpty()) {
+            listener.onChange(out);
+        }
+    }
+
+    private AutoCloseable grpcWatch(String dir, long fromRevision, LeaseListener listener) {
         WatchOption opt = WatchOption.builder().isPrefix(true).withRevision(fromRevision).build();
         return client.getWatchClient().watch(bytes(dir), opt, new Watch.Listener() {
             @Override
             public void onNext(WatchResponse response) {
-                List<LeaseEvent> events = new ArrayList<>();
+                List<WatchMessage.Event> events = new ArrayList<>();
                 for (WatchEvent e : response.getEvents()) {
                     KeyValue kv = e.getKeyValue();
-                    String key = kv.getKey().toString(StandardCharsets.UTF_8);
-                    Optional<Ip4Net> subnet = SubnetKey.parse(prefix, key);
-                    if (subnet.isEmpty()) {
-                        continue;
-                    }
-                    if (e.getEventType() == WatchEvent.EventType.DELETE) {
-                        events.add(new LeaseEvent(subnet.get(), null, kv.getModRevision()));
-                    } else if (e.getEventType() == WatchEvent.EventType.PUT) {
-                        toLease(kv).ifPresent(l -> events.add(new LeaseEvent(subnet.get(), l, kv.getModRevision())));
+                    if (e.getEventType() == WatchEvent.EventType.DELETE || e.getEventType() == WatchEvent.EventType.PUT) {
+                        events.add(new WatchMessage.Event(e.getEventType() == WatchEvent.EventType.DELETE,
+                                kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().toString(StandardCharsets.UTF_8),
+                                kv.getLease(), kv.getCreateRevision(), kv.getModRevision()));
                     }
                 }
-                if (!events.isEmpty()) {
-                    listener.onChange(events);
-                }
+                deliver(events, listener);
             }
 
             @Override
@@ -225,14 +270,18 @@ public final class EtcdRegistry implements SubnetRegistry, AutoCloseable {
     }
 
     private Optional<Lease> toLease(KeyValue kv) {
-        String key = kv.getKey().toString(StandardCharsets.UTF_8);
+        return toLease(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().toString(StandardCharsets.UTF_8), kv.getLease(),
+                kv.getCreateRevision(), kv.getModRevision());
+    }
+
+    private Optional<Lease> toLease(String key, String value, long etcdLease, long createRevision, long modRevision) {
         Optional<Ip4Net> subnet = SubnetKey.parse(prefix, key);
         if (subnet.isEmpty()) {
             return Optional.empty();
         }
         try {
-            LeaseAttrs attrs = LeaseAttrs.fromJson(kv.getValue().toString(StandardCharsets.UTF_8));
-            return Optional.of(new Lease(subnet.get(), attrs, kv.getLease(), kv.getCreateRevision(), kv.getModRevision()));
+            LeaseAttrs attrs = LeaseAttrs.fromJson(value);
+            return Optional.of(new Lease(subnet.get(), attrs, etcdLease, createRevision, modRevision));
         } catch (IllegalArgumentException e) {
             log.warn("Ignoring malformed lease at {}: {}", key, e.getMessage());
             return Optional.empty();

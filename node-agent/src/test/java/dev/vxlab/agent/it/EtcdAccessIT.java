@@ -1,0 +1,131 @@
+package dev.vxlab.agent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vxlab.agent.lease.RegistryUnavailableException;
+import dev.vxlab.agent.lease.SubnetKey;
+import dev.vxlab.agent.lease.etcd.EtcdRegistry;
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The registry against etcds set up the ways users run them: TLS with client certificates (--etcd-cafile,
+ * --etcd-certfile, --etcd-keyfile; certificates made with openssl), user and password, and the JSON gateway
+ * switched off (the watch then goes through gRPC). Each time the watch must report a lease put with etcdctl.
+ */
+class EtcdAccessIT {
+    private static final String PREFIX = "/coreos.com/network";
+    private static final String LEASE = "{\"PublicIP\":\"192.168.56.31\",\"PublicIPv6\":null,\"BackendType\":\"vxlan\","
+            + "\"BackendData\":{\"VNI\":1,\"VtepMAC\":\"02:00:00:00:00:31\"}}";
+
+    @TempDir
+    Path dir;
+
+    private static EtcdRegistry registry(URI endpoint, Path ca, Path cert, Path key, String user, String password) {
+        return new EtcdRegistry(new EtcdRegistry.Settings(List.of(endpoint), PREFIX, ca, cert, key, user, password, Duration.ofSeconds(3)));
+    }
+
+    private static void etcdctl(EtcdProcess etcd, List<String> flags, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints=" + etcd.endpoint()));
+        cmd.addAll(flags);
+        cmd.addAll(List.of(args));
+        Cmd.must(cmd);
+    }
+
+    /** A watch from the registry's current revision reports the lease etcdctl puts next. */
+    private static void watchSeesAPut(EtcdRegistry r, EtcdProcess etcd, List<String> flags) throws Exception {
+        AbstractEtcdRegistryIT.Recorder rec = new AbstractEtcdRegistryIT.Recorder();
+        try (AutoCloseable w = r.watch(r.leases().revision() + 1, rec)) {
+            etcdctl(etcd, flags, "put", PREFIX + "/subnets/10.244.31.0-24", LEASE);
+            String seen = rec.next();
+            assertTrue(seen.startsWith("put 10.244.31.0/24 192.168.56.31 lease=0 "), seen);
+        }
+    }
+
+    private Path openssl(String name, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("openssl"));
+        cmd.addAll(List.of(args));
+        Cmd.must(cmd);
+        return dir.resolve(name);
+    }
+
+    /** A CA, and a certificate it signs for 127.0.0.1 (server and client use), keys in PKCS#8 as OpenSSL 3 writes them. */
+    private Path[] certificates(String ca) throws IOException {
+        String d = dir.toString();
+        openssl(ca + ".pem", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", d + "/" + ca + ".key", "-out", d + "/" + ca + ".pem", "-days", "1", "-subj", "/CN=" + ca);
+        String leaf = ca + "-leaf";
+        openssl(leaf + ".csr", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", d + "/" + leaf + ".key", "-out", d + "/" + leaf + ".csr", "-subj", "/CN=root");
+        Path ext = Files.writeString(dir.resolve(leaf + ".ext"), "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n");
+        openssl(leaf + ".pem", "x509", "-req", "-in", d + "/" + leaf + ".csr", "-CA", d + "/" + ca + ".pem", "-CAkey", d + "/" + ca + ".key",
+                "-CAcreateserial", "-out", d + "/" + leaf + ".pem", "-days", "1", "-extfile", ext.toString());
+        assertTrue(Files.readString(dir.resolve(leaf + ".key")).startsWith("-----BEGIN PRIVATE KEY-----"), "PKCS#8 key");
+        return new Path[] {dir.resolve(ca + ".pem"), dir.resolve(leaf + ".pem"), dir.resolve(leaf + ".key")};
+    }
+
+    @Test
+    void tlsWithClientCertificates() throws Exception {
+        Path[] good = certificates("vxlab-it-ca");
+        Path[] other = certificates("other-ca");
+        List<String> flags = List.of("--cacert=" + good[0], "--cert=" + good[1], "--key=" + good[2]);
+        try (EtcdProcess etcd = EtcdProcess.onLoopback("https", List.of("--cert-file", good[1].toString(), "--key-file", good[2].toString(),
+                "--trusted-ca-file", good[0].toString(), "--client-cert-auth"), flags)) {
+            etcdctl(etcd, flags, "put", SubnetKey.config(PREFIX), "{\"Network\":\"10.244.0.0/16\"}");
+            try (EtcdRegistry r = registry(etcd.endpoint(), good[0], good[1], good[2], null, null)) {
+                assertEquals("{\"Network\":\"10.244.0.0/16\"}", r.networkConfig().orElseThrow());
+                watchSeesAPut(r, etcd, flags);
+            }
+            // a server certificate from another CA is not trusted; no client certificate is refused by etcd
+            try (EtcdRegistry r = registry(etcd.endpoint(), other[0], good[1], good[2], null, null)) {
+                assertThrows(RegistryUnavailableException.class, () -> r.watch(1, new AbstractEtcdRegistryIT.Recorder()));
+            }
+            try (EtcdRegistry r = registry(etcd.endpoint(), good[0], null, null, null, null)) {
+                assertThrows(RegistryUnavailableException.class, () -> r.watch(1, new AbstractEtcdRegistryIT.Recorder()));
+            }
+        }
+    }
+
+    @Test
+    void userAndPassword() throws Exception {
+        try (EtcdProcess etcd = EtcdProcess.onLoopback("http", List.of(), List.of())) {
+            etcdctl(etcd, List.of(), "user", "add", "root", "--new-user-password=s3cret");
+            etcdctl(etcd, List.of(), "auth", "enable");
+            List<String> flags = List.of("--user=root:s3cret");
+            try (EtcdRegistry r = registry(etcd.endpoint(), null, null, null, "root", "s3cret")) {
+                watchSeesAPut(r, etcd, flags);
+            }
+            try (EtcdRegistry r = registry(etcd.endpoint(), null, null, null, "root", "wrong")) {
+                RegistryUnavailableException e = assertThrows(RegistryUnavailableException.class,
+                        () -> r.watch(1, new AbstractEtcdRegistryIT.Recorder()));
+                assertTrue(e.getMessage().contains("authentication failed"), e.getMessage());
+                assertTrue(!e.getMessage().contains("wrong"), "no password in the message: " + e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void gatewaySwitchedOffWatchesThroughGrpc() throws Exception {
+        try (EtcdProcess etcd = EtcdProcess.onLoopback("http", List.of("--enable-grpc-gateway=false"), List.of())) {
+            HttpURLConnection c = (HttpURLConnection) URI.create(etcd.endpoint() + "/v3/watch").toURL().openConnection();
+            c.setRequestMethod("POST");
+            c.setDoOutput(true);
+            c.getOutputStream().write("{}".getBytes());
+            assertEquals(404, c.getResponseCode(), "the gateway is off");
+            try (EtcdRegistry r = registry(etcd.endpoint(), null, null, null, null, null)) {
+                watchSeesAPut(r, etcd, List.of());
+                watchSeesAPut(r, etcd, List.of()); // and stays on gRPC
+            }
+        }
+    }
+}
