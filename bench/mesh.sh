@@ -74,6 +74,16 @@ e2k_before=$(e2k)
 ticks() { # the agents' CPU, clock ticks (utime+stime), one line per agent
   for pid in "${pids[@]}"; do awk '{print $14 + $15}' /proc/"$pid"/stat; done
 }
+threads() { # "pid<TAB>thread name<TAB>ticks" for every live thread of every agent, and "pid<TAB>(process)<TAB>ticks"
+  for pid in "${pids[@]}"; do
+    for f in /proc/"$pid"/task/*/stat; do
+      awk -v pid="$pid" '{ s = $0; n = substr(s, index(s, "(") + 1); n = substr(n, 1, match(n, /\) [A-Z] /) - 1)
+        r = substr(s, match(s, /\) [A-Z] /) + 2); split(r, f, " "); printf "%s\t%s\t%d\n", pid, n, f[12] + f[13] }' "$f" 2>/dev/null || true
+    done
+    awk -v pid="$pid" '{printf "%s\t(process)\t%d\n", pid, $14 + $15}' /proc/"$pid"/stat
+  done
+}
+threads >"$work/threads-joins0"
 ticks >"$work/cpu-joins0"; tj0=$(ms)
 join=(); leave=()
 # A join is a lease put into etcd with etcdctl, as a new node's agent would write it (a VTEP that sends
@@ -111,6 +121,7 @@ for k in $(seq 1 "$joins"); do
   sleep 1
 done
 ticks >"$work/cpu-joins1"; tj1=$(ms)
+threads >"$work/threads-joins1"
 echo "join latency (ms, lease event seen by a watcher -> route on each peer): $(printf '%s\n' "${join[@]}" | stats)"
 echo "leave latency (ms, delete seen by a watcher -> route gone on each peer): $(printf '%s\n' "${leave[@]}" | stats)"
 read -r -a a <<<"$e2k_before"; read -r -a b <<<"$(e2k)"
@@ -140,6 +151,35 @@ per = [((b - a) - (d - c) * (tj1 - tj0) / (ti1 - ti0)) * 1000 / tck / events for
 idle = statistics.median((d - c) * 1000 / tck / ((ti1 - ti0) / 1000) for c, d in zip(i0, i1))
 print(f"agent CPU per lease event, net of idle (ms): p50 {statistics.median(per):.1f}  max {max(per):.1f}  min {min(per):.1f}"
       f"  (idle p50 {idle:.1f} ms CPU a second)")
+PY
+# the same CPU by thread, summed over the agents (gross: the idle rate is not taken off; compiler threads come and
+# go, so what ended threads used is the processes' total less the live threads')
+python3 - "$work" "$((2 * joins))" "$(getconf CLK_TCK)" "$n" <<'PY'
+import sys, re, collections
+w, events, tck, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+def load(f):
+    d = {}
+    for line in open(f"{w}/{f}"):
+        pid, name, t = line.rstrip("\n").split("\t")
+        d[(pid, name)] = d.get((pid, name), 0) + int(t)
+    return d
+a, b = load("threads-joins0"), load("threads-joins1")
+def group(name):
+    if name == "java": return "main"
+    if name == "(process)": return "(process)"
+    if re.match(r"C[12] Compiler", name): return "jit"   # with the ones that ended, below
+    if name == "etcd-watch": return "watch"
+    if re.match(r"grpc|netty|jetcd|vert|pool-", name): return "grpc"
+    if re.match(r"VM Thread|GC|Serial", name): return "gc/vm"
+    return "other"
+g = collections.Counter()
+for k in set(a) | set(b):
+    g[group(k[1])] += b.get(k, 0) - a.get(k, 0)
+total = g.pop("(process)")
+g["jit"] += total - sum(g.values())   # compiler threads that ended between the snapshots
+scale = 1000 / tck / events / n
+print("agent CPU per lease event by thread, mean over agents, gross (ms): total %.2f; " % (total * scale)
+      + ", ".join(f"{k} {v * scale:.2f}" for k, v in g.most_common()))
 PY
 rss=(); cpu=()
 tck=$(getconf CLK_TCK)

@@ -12,11 +12,11 @@ import dev.vxlab.agent.netlink.Route;
 import dev.vxlab.agent.netlink.VxlanLink;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -150,20 +150,36 @@ public final class DataPlane {
         return peers.size();
     }
 
+    /** Logs the subnets that gained or lost their route, in order; only those few are sorted. */
     private void logPeers(DesiredState desired) {
-        Set<Ip4Net> now = new TreeSet<>();
-        desired.routes().forEach(r -> now.add(r.dst()));
+        Set<Ip4Net> now = new HashSet<>();
+        for (Route r : desired.routes()) {
+            now.add(r.dst());
+        }
+        if (now.equals(peers)) {
+            return;
+        }
+        List<Ip4Net> added = new ArrayList<>();
         for (Ip4Net s : now) {
             if (!peers.contains(s)) {
-                log.info("Subnet added: {}", s);
+                added.add(s);
             }
         }
-        for (Ip4Net s : new TreeSet<>(peers)) {
+        List<Ip4Net> removed = new ArrayList<>();
+        for (Ip4Net s : peers) {
             if (!now.contains(s)) {
-                log.info("Subnet removed: {}", s);
+                removed.add(s);
             }
         }
-        peers = Set.copyOf(now);
+        Collections.sort(added);
+        Collections.sort(removed);
+        for (Ip4Net s : added) {
+            log.info("Subnet added: {}", s);
+        }
+        for (Ip4Net s : removed) {
+            log.info("Subnet removed: {}", s);
+        }
+        peers = now;
     }
 
     private DesiredState readKernel(Planner.Self me) {

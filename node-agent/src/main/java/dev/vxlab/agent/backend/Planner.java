@@ -2,11 +2,13 @@ package dev.vxlab.agent.backend;
 
 import dev.vxlab.agent.lease.Lease;
 import dev.vxlab.agent.lease.NetworkConfig;
+import dev.vxlab.agent.net.Ip4;
 import dev.vxlab.agent.net.Ip4Net;
 import dev.vxlab.agent.netlink.FdbEntry;
 import dev.vxlab.agent.netlink.Neighbor;
 import dev.vxlab.agent.netlink.Route;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -51,7 +53,7 @@ public final class Planner {
                 routes.add(new Route(l.subnet(), l.attrs().publicIp(), self.extDev(), false));
                 continue;
             }
-            if (cfg.backend().directRouting() && self.extNetworks().stream().anyMatch(n -> n.contains(l.attrs().publicIp()))) {
+            if (cfg.backend().directRouting() && onExtNetwork(self, l.attrs().publicIp())) {
                 routes.add(new Route(l.subnet(), l.attrs().publicIp(), self.extDev(), false));
                 continue;
             }
@@ -64,6 +66,17 @@ public final class Planner {
             fdb.add(new FdbEntry(mac, l.attrs().publicIp(), dev));
             routes.add(new Route(l.subnet(), l.subnet().network(), dev, true));
         }
-        return new DesiredState(Set.copyOf(neighbors), Set.copyOf(fdb), Set.copyOf(routes));
+        // read-only views, not copies: hashing every entry again per lease event costs more than it protects
+        return new DesiredState(Collections.unmodifiableSet(neighbors), Collections.unmodifiableSet(fdb),
+                Collections.unmodifiableSet(routes));
+    }
+
+    private static boolean onExtNetwork(Self self, Ip4 ip) {
+        for (Ip4Net n : self.extNetworks()) {
+            if (n.contains(ip)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -57,9 +57,10 @@ public final class Reconciler {
         for (Route r : desired.routes()) {
             wantRoutes.add(r.dst());
         }
-        for (Route r : sorted(routesByDst.values(), BY_DST)) {
+        List<Route> goneRoutes = new ArrayList<>();
+        for (Route r : routesByDst.values()) {
             if (!wantRoutes.contains(r.dst())) {
-                ipRemovals.add(new Change.DeleteRoute(r));
+                goneRoutes.add(r);
             }
         }
 
@@ -73,10 +74,17 @@ public final class Reconciler {
         for (Neighbor n : desired.neighbors()) {
             wantNeigh.add(n.ip());
         }
-        for (Neighbor n : sorted(neighByIp.values(), BY_IP)) {
+        List<Neighbor> goneNeigh = new ArrayList<>();
+        for (Neighbor n : neighByIp.values()) {
             if (!wantNeigh.contains(n.ip())) {
-                ipRemovals.add(new Change.DeleteNeighbor(n));
+                goneNeigh.add(n);
             }
+        }
+        for (Route r : sorted(goneRoutes, BY_DST)) {
+            ipRemovals.add(new Change.DeleteRoute(r));
+        }
+        for (Neighbor n : sorted(goneNeigh, BY_IP)) {
+            ipRemovals.add(new Change.DeleteNeighbor(n));
         }
 
         Set<FdbEntry> actualFdb = new HashSet<>();
@@ -85,27 +93,43 @@ public final class Reconciler {
                 actualFdb.add(f);
             }
         }
-        for (FdbEntry f : sorted(actualFdb, BY_MAC_DST)) {
+        List<FdbEntry> goneFdb = new ArrayList<>();
+        for (FdbEntry f : actualFdb) {
             if (!desired.fdb().contains(f)) {
-                fdbChanges.add(new Change.DeleteFdb(f));
+                goneFdb.add(f);
             }
         }
-        for (FdbEntry f : sorted(desired.fdb(), BY_MAC)) {
+        List<FdbEntry> newFdb = new ArrayList<>();
+        for (FdbEntry f : desired.fdb()) {
             if (!actualFdb.contains(f)) {
-                fdbChanges.add(new Change.ReplaceFdb(f));
+                newFdb.add(f);
             }
+        }
+        for (FdbEntry f : sorted(goneFdb, BY_MAC_DST)) {
+            fdbChanges.add(new Change.DeleteFdb(f));
+        }
+        for (FdbEntry f : sorted(newFdb, BY_MAC)) {
+            fdbChanges.add(new Change.ReplaceFdb(f));
         }
 
-        for (Neighbor n : sorted(desired.neighbors(), BY_IP)) {
+        List<Neighbor> newNeigh = new ArrayList<>();
+        for (Neighbor n : desired.neighbors()) {
             Neighbor have = neighByIp.get(n.ip());
             if (have == null || !have.mac().equalsIgnoreCase(n.mac())) {
-                ipAdditions.add(new Change.ReplaceNeighbor(n));
+                newNeigh.add(n);
             }
         }
-        for (Route r : sorted(desired.routes(), BY_DST)) {
+        List<Route> newRoutes = new ArrayList<>();
+        for (Route r : desired.routes()) {
             if (!r.equals(routesByDst.get(r.dst()))) {
-                ipAdditions.add(new Change.ReplaceRoute(r));
+                newRoutes.add(r);
             }
+        }
+        for (Neighbor n : sorted(newNeigh, BY_IP)) {
+            ipAdditions.add(new Change.ReplaceNeighbor(n));
+        }
+        for (Route r : sorted(newRoutes, BY_DST)) {
+            ipAdditions.add(new Change.ReplaceRoute(r));
         }
         // bridge first, then ip: one batch each
         List<Change> all = new ArrayList<>(fdbChanges.size() + ipRemovals.size() + ipAdditions.size());
@@ -115,9 +139,11 @@ public final class Reconciler {
         return all;
     }
 
-    private static <T> List<T> sorted(java.util.Collection<T> items, Comparator<T> order) {
-        List<T> list = new ArrayList<>(items);
-        list.sort(order);
-        return list;
+    /** Sorts in place the few entries that changed (for a stable order of commands), not all entries. */
+    private static <T> List<T> sorted(List<T> changed, Comparator<T> order) {
+        if (changed.size() > 1) {
+            changed.sort(order);
+        }
+        return changed;
     }
 }
