@@ -19,7 +19,9 @@ import java.util.Set;
  * it costs two batches at most ({@code bridge}, then {@code ip}): first the FDB (entries no
  * lease asks for any more — including one left by a peer's old MAC or address — removed, then the wanted
  * ones put), then routes and neighbours that are no longer wanted removed, then neighbours and routes added
- * or updated. As in flannel, a route is only added once the neighbour and FDB entries of its VTEP exist.
+ * or updated. As in flannel, a route comes after its neighbour entry (in the same {@code ip} batch), so the kernel
+ * never ARPs for the gateway; the {@code bridge} batch runs beside it (see IpRoute2Kernel): a route whose FDB entry
+ * is a moment late drops frames, it does not send them elsewhere.
  * Entries already right produce nothing: a restart changes nothing.
  * Only entries the agent owns are compared: those on the VXLAN device, and gateway routes into the overlay
  * network on the external interface.

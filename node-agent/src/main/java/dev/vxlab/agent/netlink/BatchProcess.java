@@ -76,40 +76,80 @@ final class BatchProcess implements AutoCloseable {
      * {@link KernelException} only when the tool cannot be started at all.
      */
     synchronized List<String> run(List<String> commands) {
+        return finish(submit(commands));
+    }
+
+    /** Commands of which the first chunk has been written; {@link #finish} reads the answers and runs the rest. */
+    static final class Pending {
+        private final List<String> commands;
+        private final List<String> results = new ArrayList<>();
+        private Progress progress; // the chunk written and not yet read, or null
+
+        private Pending(List<String> commands) {
+            this.commands = commands;
+        }
+    }
+
+    /**
+     * Writes the first chunk of {@code commands} and returns without waiting for the answers, so that another
+     * tool can work meanwhile; {@link #finish} must follow before this process is given anything else.
+     */
+    synchronized Pending submit(List<String> commands) {
         for (String c : commands) {
             // iproute2 joins a line ending in a backslash with the next one: the numbering would slip
             if (c.indexOf('\n') >= 0 || c.indexOf('\r') >= 0 || c.endsWith("\\")) {
                 throw new IllegalArgumentException("not a single batch line: " + c);
             }
         }
-        List<String> results = new ArrayList<>();
-        while (results.size() < commands.size()) {
-            List<String> rest = commands.subList(results.size(), Math.min(commands.size(), results.size() + CHUNK));
-            if (process == null || !process.isAlive()) {
-                start();
+        Pending p = new Pending(List.copyOf(commands));
+        if (!p.commands.isEmpty()) {
+            writeNext(p);
+        }
+        return p;
+    }
+
+    /** Reads the answers of {@code p}'s chunk written last and runs its remaining commands; one entry per command. */
+    synchronized List<String> finish(Pending p) {
+        while (true) {
+            if (p.progress != null) {
+                Stop stop = read(p.progress);
+                p.results.addAll(p.progress.outcomes);
+                p.progress = null;
+                if (stop != null) {
+                    p.results.add(stop.why()); // the command that was running
+                    while (stop.hung() && p.results.size() < p.commands.size()) {
+                        p.results.add(stop.why()); // a tool that hangs would hang again: the rest is not fed to it
+                    }
+                }
             }
-            Progress progress = new Progress(sent, rest.size());
+            if (p.results.size() >= p.commands.size()) {
+                return p.results;
+            }
+            writeNext(p);
+        }
+    }
+
+    /** Writes the next chunk of {@code p} (at most {@link #CHUNK} commands), starting the tool when it is not running. */
+    private void writeNext(Pending p) {
+        List<String> rest = p.commands.subList(p.results.size(), Math.min(p.commands.size(), p.results.size() + CHUNK));
+        if (process == null || !process.isAlive()) {
+            start();
+        }
+        Progress progress = new Progress(sent, rest.size());
+        if (!send(rest)) {
+            // ended while idle, between the check and the write: once more on a fresh process
+            stop();
+            start();
+            progress = new Progress(sent, rest.size());
             if (!send(rest)) {
-                // ended while idle, between the check and the write: once more on a fresh process
                 stop();
-                start();
-                progress = new Progress(sent, rest.size());
-                if (!send(rest)) {
-                    stop();
-                    rest.forEach(c -> results.add(tool() + " does not take input"));
-                    break;
+                while (p.results.size() < p.commands.size()) {
+                    p.results.add(tool() + " does not take input");
                 }
-            }
-            Stop stop = read(progress);
-            results.addAll(progress.outcomes);
-            if (stop != null) {
-                results.add(stop.why()); // the command that was running
-                while (stop.hung() && results.size() < commands.size()) {
-                    results.add(stop.why()); // a tool that hangs would hang again: the rest is not fed to it
-                }
+                return;
             }
         }
-        return results;
+        p.progress = progress;
     }
 
     private boolean send(List<String> commands) {

@@ -7,9 +7,11 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -134,7 +136,9 @@ public final class IpRoute2Kernel implements Kernel, AutoCloseable {
 
     @Override
     public List<Failure> apply(List<Change> changes) {
-        List<Failure> failures = new ArrayList<>();
+        List<List<Change>> groups = new ArrayList<>();
+        Set<String> tools = new HashSet<>();
+        boolean oneGroupPerTool = true;
         int i = 0;
         while (i < changes.size()) {
             String tool = changes.get(i).tool();
@@ -142,21 +146,47 @@ public final class IpRoute2Kernel implements Kernel, AutoCloseable {
             while (j < changes.size() && changes.get(j).tool().equals(tool)) {
                 j++;
             }
-            List<Change> group = changes.subList(i, j);
-            BatchProcess batch = tool.equals(bridge.tool()) ? bridge : ip;
-            List<String> lines = new ArrayList<>(group.size());
-            for (Change c : group) {
-                lines.add(c.args());
-            }
-            List<String> outcomes = batch.run(lines);
-            for (int k = 0; k < group.size(); k++) {
-                if (outcomes.get(k) != null) {
-                    failures.add(new Failure(group.get(k), outcomes.get(k)));
-                }
-            }
+            groups.add(changes.subList(i, j));
+            oneGroupPerTool &= tools.add(tool);
             i = j;
         }
+        List<Failure> failures = new ArrayList<>();
+        if (!oneGroupPerTool) {
+            for (List<Change> group : groups) {
+                collect(group, batchFor(group).run(lines(group)), failures);
+            }
+            return failures;
+        }
+        // A lease event's diff is one bridge batch and one ip batch (see Reconciler): both are written before either
+        // answer is read, so the two tools run side by side and the agent waits once, not twice, for a CPU.
+        List<BatchProcess.Pending> pending = new ArrayList<>(groups.size());
+        for (List<Change> group : groups) {
+            pending.add(batchFor(group).submit(lines(group)));
+        }
+        for (int k = 0; k < groups.size(); k++) {
+            collect(groups.get(k), batchFor(groups.get(k)).finish(pending.get(k)), failures);
+        }
         return failures;
+    }
+
+    private BatchProcess batchFor(List<Change> group) {
+        return group.get(0).tool().equals(bridge.tool()) ? bridge : ip;
+    }
+
+    private static List<String> lines(List<Change> group) {
+        List<String> lines = new ArrayList<>(group.size());
+        for (Change c : group) {
+            lines.add(c.args());
+        }
+        return lines;
+    }
+
+    private static void collect(List<Change> group, List<String> outcomes, List<Failure> failures) {
+        for (int k = 0; k < group.size(); k++) {
+            if (outcomes.get(k) != null) {
+                failures.add(new Failure(group.get(k), outcomes.get(k)));
+            }
+        }
     }
 
     /** Ends the batch processes (they also end by themselves when the agent exits and their stdin closes). */

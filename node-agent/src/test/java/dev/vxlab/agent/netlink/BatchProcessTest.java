@@ -104,6 +104,26 @@ class BatchProcessTest {
     }
 
     @Test
+    void twoToolsSubmittedBeforeEitherIsReadBothAnswerAndAToolThatDiesMidBatchStillHasItsRestTried() {
+        FakeBatchTool bridgeTool = new FakeBatchTool();
+        BatchProcess bridge = new BatchProcess(List.of("bridge", "-force", "-batch", "-"), bridgeTool, Duration.ofSeconds(5));
+        tool.exits.put("neigh del 10.244.7.0", "RTNETLINK answers: No such file or directory");
+
+        BatchProcess.Pending b = bridge.submit(List.of("fdb replace 02:00:00:00:00:02 dev flannel.1 dst 192.168.56.12"));
+        BatchProcess.Pending i = batch.submit(List.of("neigh del 10.244.7.0", "route replace 10.244.2.0/24"));
+        assertEquals(List.of("fdb replace 02:00:00:00:00:02 dev flannel.1 dst 192.168.56.12", S), bridgeTool.processes.get(0),
+                "written before anything was read");
+        assertEquals(Arrays.asList((String) null), bridge.finish(b));
+        assertEquals(Arrays.asList("ip exited with code 2: RTNETLINK answers: No such file or directory", null), batch.finish(i));
+        assertEquals(List.of("route replace 10.244.2.0/24", S), tool.processes.get(1), "the rest, on a fresh process");
+
+        assertEquals(List.of(), batch.finish(batch.submit(List.of())));
+        assertEquals(2, tool.processes.size(), "an empty batch starts nothing");
+        bridge.close();
+        batch.close();
+    }
+
+    @Test
     void aLargeBatchWhoseEveryCommandFailsDoesNotFillBothPipes() {
         List<String> many = new ArrayList<>();
         for (int i = 0; i < 2000; i++) {
