@@ -436,12 +436,13 @@ public final class Agent {
 
                 @Override
                 public void onError(Throwable cause) {
-                    log.debug("lease watch ended: {}", cause.toString());
+                    log.warn("Lease watch ended ({}); listing leases again", cause.getMessage());
                     watchBroken.set(true);
                     wake();
                 }
             });
         } catch (RegistryUnavailableException e) {
+            log.warn("Cannot watch leases ({}); will retry", e.getMessage());
             watchBroken.set(true);
         }
     }

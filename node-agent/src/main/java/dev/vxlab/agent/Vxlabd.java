@@ -9,6 +9,7 @@ import dev.vxlab.agent.health.HealthServer;
 import dev.vxlab.agent.health.Metrics;
 import dev.vxlab.agent.iface.SystemInventory;
 import dev.vxlab.agent.iptables.IptablesCommand;
+import dev.vxlab.agent.lease.SubnetRegistry;
 import dev.vxlab.agent.lease.etcd.EtcdRegistry;
 import dev.vxlab.agent.log.LineLoggerProvider;
 import dev.vxlab.agent.netlink.IpRoute2Kernel;
@@ -137,6 +138,22 @@ public final class Vxlabd {
                 null, null, null, null, null, Duration.ofMillis(700)))) {
             registry.networkConfig();
         } catch (RuntimeException expected) {
+            // nothing listens on port 9: the point was to load the client's classes
+        }
+        try (EtcdRegistry registry = new EtcdRegistry(new EtcdRegistry.Settings(config.etcdEndpoints(), config.etcdPrefix(),
+                null, null, null, null, null, Duration.ofMillis(700)))) {
+            registry.watch(1, new SubnetRegistry.LeaseListener() {
+                @Override
+                public void onChange(List<SubnetRegistry.LeaseEvent> events) {
+                    // nothing is watched: etcd is not there
+                }
+
+                @Override
+                public void onError(Throwable cause) {
+                    // as above
+                }
+            }).close();
+        } catch (Exception expected) {
             // nothing listens on port 9: the point was to load the client's classes
         }
         new SystemInventory().interfaces();

@@ -280,6 +280,8 @@ abstract class AbstractEtcdRegistryIT {
         raw.getKVClient().put(bytes(SubnetKey.of(PREFIX, Ip4Net.parse("10.244.250.0/24"))), bytes("{not json")).get(10, TimeUnit.SECONDS);
         Recorder rec = new Recorder();
         try (AutoCloseable w = r.watch(from, rec)) {   // history first: the second acquire happened before the watch
+            assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("etcd-watch")),
+                    "watching through etcd's JSON gateway (its reader thread runs)");
             Lease l = second.lease();
             assertEquals("put " + l.subnet() + " 192.168.56.12 lease=" + l.etcdLeaseId() + " create=" + l.createRevision()
                     + " mod=" + l.modRevision(), rec.next());

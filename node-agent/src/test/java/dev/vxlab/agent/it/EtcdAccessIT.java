@@ -61,13 +61,20 @@ class EtcdAccessIT {
 
     /** A CA, and a certificate it signs for 127.0.0.1 (server and client use), keys in PKCS#8 as OpenSSL 3 writes them. */
     private Path[] certificates(String ca) throws IOException {
+        return certificates(ca, "leaf", "serverAuth,clientAuth", true);
+    }
+
+    /** {ca.pem, leaf.pem, leaf.key}; the CA is made when {@code newCa}. */
+    private Path[] certificates(String ca, String name, String usage, boolean newCa) throws IOException {
         String d = dir.toString();
-        openssl(ca + ".pem", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                "-keyout", d + "/" + ca + ".key", "-out", d + "/" + ca + ".pem", "-days", "1", "-subj", "/CN=" + ca);
-        String leaf = ca + "-leaf";
+        if (newCa) {
+            openssl(ca + ".pem", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-keyout", d + "/" + ca + ".key", "-out", d + "/" + ca + ".pem", "-days", "1", "-subj", "/CN=" + ca);
+        }
+        String leaf = ca + "-" + name;
         openssl(leaf + ".csr", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                 "-keyout", d + "/" + leaf + ".key", "-out", d + "/" + leaf + ".csr", "-subj", "/CN=root");
-        Path ext = Files.writeString(dir.resolve(leaf + ".ext"), "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n");
+        Path ext = Files.writeString(dir.resolve(leaf + ".ext"), "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=" + usage + "\n");
         openssl(leaf + ".pem", "x509", "-req", "-in", d + "/" + leaf + ".csr", "-CA", d + "/" + ca + ".pem", "-CAkey", d + "/" + ca + ".key",
                 "-CAcreateserial", "-out", d + "/" + leaf + ".pem", "-days", "1", "-extfile", ext.toString());
         assertTrue(Files.readString(dir.resolve(leaf + ".key")).startsWith("-----BEGIN PRIVATE KEY-----"), "PKCS#8 key");
@@ -92,6 +99,27 @@ class EtcdAccessIT {
             }
             try (EtcdRegistry r = registry(etcd.endpoint(), good[0], null, null, null, null)) {
                 assertThrows(RegistryUnavailableException.class, () -> r.watch(1, new AbstractEtcdRegistryIT.Recorder()));
+            }
+        }
+    }
+
+    /**
+     * A server certificate for server use only (as many CAs issue them) with --client-cert-auth: etcd's gateway
+     * dials etcd with that certificate and is refused, so it answers 503; the watch then goes through gRPC.
+     */
+    @Test
+    void tlsWhereTheGatewayCannotActForTheClientFallsBackToGrpc() throws Exception {
+        Path[] server = certificates("split-ca", "server", "serverAuth", true);
+        Path[] client = certificates("split-ca", "client", "clientAuth", false);
+        List<String> flags = List.of("--cacert=" + server[0], "--cert=" + client[1], "--key=" + client[2]);
+        try (EtcdProcess etcd = EtcdProcess.onLoopback("https", List.of("--cert-file", server[1].toString(), "--key-file",
+                server[2].toString(), "--trusted-ca-file", server[0].toString(), "--client-cert-auth"), flags)) {
+            Cmd.Result gw = Cmd.run(List.of("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", server[0].toString(),
+                    "--cert", client[1].toString(), "--key", client[2].toString(), "-X", "POST", etcd.endpoint() + "/v3/watch",
+                    "-d", "{\"create_request\":{\"key\":\"YQ==\"}}"));
+            assertTrue(!gw.out().startsWith("200"), "the gateway cannot serve this client: HTTP " + gw.out());
+            try (EtcdRegistry r = registry(etcd.endpoint(), server[0], client[1], client[2], null, null)) {
+                watchSeesAPut(r, etcd, flags);
             }
         }
     }

@@ -18,7 +18,7 @@ import java.util.List;
 public final class JavaRuntime {
     /** jdeps' list for the agent's fat jar, plus EC crypto (TLS to etcd), management and GSS that gRPC/netty load by name. */
     static final List<String> MODULES = List.of("java.base", "java.compiler", "java.logging", "java.naming", "jdk.httpserver", "jdk.jfr",
-            "jdk.unsupported", "jdk.crypto.ec", "java.management", "java.security.jgss");
+            "jdk.unsupported", "jdk.crypto.ec", "java.management", "java.security.jgss", "jdk.net");
 
     private JavaRuntime() {
     }

@@ -204,7 +204,8 @@ public final class EtcdRegistry implements SubnetRegistry, AutoCloseable {
     /**
      * Watches through etcd's JSON gateway (a socket read and a small JSON parse per event, where gRPC's HTTP/2
      * and protobuf path costs an agent several ms of CPU per event, times every agent of the cluster); through
-     * gRPC when the gateway is off ({@code --enable-grpc-gateway=false}).
+     * gRPC, for the life of this registry, when the gateway is off ({@code --enable-grpc-gateway=false}) or
+     * refuses the watch.
      */
     @Override
     public AutoCloseable watch(long fromRevision, LeaseListener listener) {
@@ -212,12 +213,12 @@ public final class EtcdRegistry implements SubnetRegistry, AutoCloseable {
         if (!gatewayOff) {
             try {
                 return GatewayWatch.open(gateway, dir, fromRevision, events -> deliver(events, listener), listener::onError);
-            } catch (GatewayClient.StatusException e) {
-                if (e.status != 404) {
-                    throw new RegistryUnavailableException("cannot watch " + dir + ": " + e.getMessage(), e);
-                }
+            } catch (GatewayClient.StatusException | GatewayWatch.Refused e) {
+                // 404: the gateway is off or etcd is older than 3.4; 503 or a watch cancelled at once: the gateway
+                // cannot act for this client (with --client-cert-auth it dials etcd with the server's certificate;
+                // it does not support auth by a client certificate's CN). gRPC does all of that.
                 gatewayOff = true;
-                log.info("etcd's JSON gateway is off ({}); watching leases through gRPC", e.getMessage());
+                log.info("etcd's JSON gateway cannot serve the lease watch ({}); watching leases through gRPC", e.getMessage());
             } catch (IOException e) {
                 throw new RegistryUnavailableException("cannot watch " + dir + ": " + e.getMessage(), e);
             }

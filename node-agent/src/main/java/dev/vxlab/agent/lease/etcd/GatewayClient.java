@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import jdk.net.ExtendedSocketOptions;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -31,6 +32,7 @@ final class GatewayClient {
     private final String username;
     private final String password;
     private final Duration timeout;
+    private volatile int preferred; // the endpoint that answered last: tried first
 
     /** A response whose status line and head have been read; {@link #body} is already de-chunked. */
     record Response(Socket socket, int status, InputStream body) implements AutoCloseable {
@@ -64,17 +66,29 @@ final class GatewayClient {
      */
     Response post(String path, String json) throws IOException {
         IOException last = null;
-        for (URI endpoint : endpoints) {
+        int first = preferred;
+        for (int k = 0; k < endpoints.size(); k++) {
+            int i = (first + k) % endpoints.size();
+            URI endpoint = endpoints.get(i);
             try {
                 String token = username == null ? null : authenticate(endpoint);
-                return post(endpoint, path, json, token);
+                Response r = post(endpoint, path, json, token);
+                preferred = i;
+                return r;
             } catch (StatusException e) {
-                throw e; // etcd answered: another endpoint would say the same
+                if (e.status < 500) {
+                    throw e; // etcd answered: another member would say the same
+                }
+                last = e;
             } catch (IOException e) {
                 last = e;
             }
         }
         throw last != null ? last : new IOException("no etcd endpoints");
+    }
+
+    Duration timeout() {
+        return timeout;
     }
 
     private String authenticate(URI endpoint) throws IOException {
@@ -87,6 +101,11 @@ final class GatewayClient {
                 throw new IOException("etcd's /v3/auth/authenticate answered without a token");
             }
             return t;
+        } catch (StatusException e) {
+            // wrong user or password: not a reason to watch through gRPC instead (see EtcdRegistry.watch)
+            throw new IOException("etcd refused user " + username + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new IOException("etcd's /v3/auth/authenticate answered something unexpected: " + e.getMessage(), e);
         }
     }
 
@@ -97,7 +116,7 @@ final class GatewayClient {
         Socket s = new Socket();
         try {
             s.setTcpNoDelay(true);
-            s.setKeepAlive(true);
+            keepAlive(s);
             s.connect(new InetSocketAddress(host, port), ms);
             s.setSoTimeout(ms); // the TLS handshake and the answer's head
             if (tls != null) {
@@ -129,9 +148,28 @@ final class GatewayClient {
             }
             s.setSoTimeout(0);
             return r;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             s.close();
             throw e;
+        } catch (RuntimeException e) {
+            s.close();
+            throw new IOException("unexpected answer from " + endpoint + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * TCP keepalive probes after 10 s of silence, every 5 s, 3 of them: a watch idles for hours, and without
+     * probes a member that vanished without a reset (host down, cable cut) would leave it waiting for about
+     * two hours (Linux's defaults), as jetcd's gRPC keepalive did not.
+     */
+    private static void keepAlive(Socket s) throws IOException {
+        s.setKeepAlive(true);
+        try {
+            s.setOption(ExtendedSocketOptions.TCP_KEEPIDLE, 10);
+            s.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, 5);
+            s.setOption(ExtendedSocketOptions.TCP_KEEPCOUNT, 3);
+        } catch (UnsupportedOperationException | LinkageError e) {
+            // not on this platform or runtime (jdk.net missing): the system's keepalive times apply
         }
     }
 
@@ -159,7 +197,11 @@ final class GatewayClient {
             if (name.equals("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked")) {
                 chunked = true;
             } else if (name.equals("content-length")) {
-                length = Long.parseLong(value);
+                try {
+                    length = Long.parseLong(value);
+                } catch (NumberFormatException e) {
+                    throw new IOException("bad Content-Length: " + value);
+                }
             }
         }
         InputStream body = chunked ? new ChunkedInputStream(in) : length >= 0 ? new BoundedInputStream(in, length) : in;
