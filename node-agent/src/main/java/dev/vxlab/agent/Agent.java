@@ -82,6 +82,7 @@ public final class Agent {
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final AtomicBoolean checkRequested = new AtomicBoolean();
     private final AtomicBoolean watchBroken = new AtomicBoolean();
+    private long lastWatchStart; // System.nanoTime() of the last startWatch (main thread only); 0: none yet
     private AutoCloseable watch;
 
     /** A watch event and when it arrived (System.nanoTime), for the event-to-kernel latency. */
@@ -408,6 +409,19 @@ public final class Agent {
     // ---- the watch: queues lease events for the main loop; reacts at once when this node's key goes ----
 
     private void startWatch(long fromRevision, Planner.Self self) {
+        // a watch that ends at once (etcd refusing it) is not restarted, with the list and kernel read before it,
+        // more than once a second
+        long wait = lastWatchStart + TimeUnit.SECONDS.toNanos(1) - System.nanoTime();
+        if (lastWatchStart != 0 && wait > 0) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                watchBroken.set(true);
+                return;
+            }
+        }
+        lastWatchStart = System.nanoTime();
         try {
             watch = registry.watch(fromRevision, new SubnetRegistry.LeaseListener() {
                 @Override
