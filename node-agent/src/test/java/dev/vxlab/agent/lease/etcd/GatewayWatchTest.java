@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,10 +38,7 @@ class GatewayWatchTest {
         server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         Thread t = new Thread(() -> {
             try (Socket s = server.accept()) {
-                InputStream in = s.getInputStream();
-                byte[] buf = new byte[4096];
-                int n = in.read(buf);
-                requests.add(new String(buf, 0, Math.max(n, 0), StandardCharsets.UTF_8));
+                requests.add(readRequest(s.getInputStream()));
                 OutputStream out = s.getOutputStream();
                 out.write(HEAD.getBytes(StandardCharsets.UTF_8));
                 for (String c : chunks) {
@@ -58,6 +57,25 @@ class GatewayWatchTest {
         t.setDaemon(true);
         t.start();
         return new GatewayClient(List.of(URI.create("http://127.0.0.1:" + server.getLocalPort())), null, null, null, Duration.ofSeconds(3));
+    }
+
+    /** The request's head and its body (Content-Length bytes), however the client split its writes. */
+    private static String readRequest(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int headEnd = -1;
+        int length = 0;
+        for (int c; (c = in.read()) >= 0; ) {
+            sb.append((char) c);
+            if (headEnd < 0 && sb.length() >= 4 && sb.substring(sb.length() - 4).equals("\r\n\r\n")) {
+                headEnd = sb.length();
+                Matcher m = Pattern.compile("(?i)content-length: *(\\d+)").matcher(sb);
+                length = m.find() ? Integer.parseInt(m.group(1)) : 0;
+            }
+            if (headEnd >= 0 && sb.length() >= headEnd + length) {
+                break;
+            }
+        }
+        return sb.toString();
     }
 
     @AfterEach
