@@ -38,9 +38,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
@@ -74,7 +72,7 @@ public final class Agent {
     private final Kernel kernel;
     private final IptablesCommand iptables;
     private final Metrics metrics;
-    private final Queue<Arrived> events = new ConcurrentLinkedQueue<>();
+    private final WatchInbox inbox = new WatchInbox();
     private final Map<Ip4Net, Lease> known = new ConcurrentHashMap<>(); // read by the watch thread too
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -84,10 +82,6 @@ public final class Agent {
     private final AtomicBoolean watchBroken = new AtomicBoolean();
     private long lastWatchStart; // System.nanoTime() of the last startWatch (main thread only); 0: none yet
     private AutoCloseable watch;
-
-    /** A watch event and when it arrived (System.nanoTime), for the event-to-kernel latency. */
-    private record Arrived(SubnetRegistry.LeaseEvent event, long nanos) {
-    }
 
     public Agent(AgentConfig config, SubnetRegistry registry, InterfaceInventory inventory, Kernel kernel,
                  IptablesCommand iptables, Clock clock, RandomGenerator random, AgentStatus status, Metrics metrics) {
@@ -275,7 +269,7 @@ public final class Agent {
      */
     private boolean resync(DataPlane plane, Planner.Self self) {
         closeWatch();
-        events.clear();
+        long tag = inbox.open(); // before the list: what the old watch still delivers is older than the list
         watchBroken.set(false);
         SubnetRegistry.Snapshot snap;
         try {
@@ -289,20 +283,17 @@ public final class Agent {
         snap.leases().forEach(l -> known.put(l.subnet(), l));
         metrics.kernelChanges(plane.sync(self, known.values(), true));
         metrics.peers(plane.peerCount());
-        startWatch(snap.revision() + 1, self);
+        startWatch(snap.revision() + 1, self, tag);
         return true;
     }
 
     /** Folds queued watch events into the known leases and converges the kernel to them. */
     private void applyEvents(DataPlane plane, Planner.Self self) {
-        List<Arrived> batch = new ArrayList<>();
-        for (Arrived a; (a = events.poll()) != null; ) {
-            batch.add(a);
-        }
+        List<WatchInbox.Arrived> batch = inbox.drain();
         if (batch.isEmpty()) {
             return;
         }
-        for (Arrived a : batch) {
+        for (WatchInbox.Arrived a : batch) {
             SubnetRegistry.LeaseEvent e = a.event();
             if (e.removed()) {
                 known.remove(e.subnet());
@@ -316,7 +307,7 @@ public final class Agent {
         metrics.eventsHandled(batch.size());
         metrics.peers(plane.peerCount());
         if (changes > 0) {
-            for (Arrived a : batch) {
+            for (WatchInbox.Arrived a : batch) {
                 metrics.eventToKernel(now - a.nanos());
             }
         }
@@ -408,7 +399,7 @@ public final class Agent {
 
     // ---- the watch: queues lease events for the main loop; reacts at once when this node's key goes ----
 
-    private void startWatch(long fromRevision, Planner.Self self) {
+    private void startWatch(long fromRevision, Planner.Self self, long tag) {
         // a watch that ends at once (etcd refusing it) is not restarted, with the list and kernel read before it,
         // more than once a second
         long wait = lastWatchStart + TimeUnit.SECONDS.toNanos(1) - System.nanoTime();
@@ -426,10 +417,13 @@ public final class Agent {
             watch = registry.watch(fromRevision, new SubnetRegistry.LeaseListener() {
                 @Override
                 public void onChange(List<SubnetRegistry.LeaseEvent> changes) {
+                    if (!inbox.isCurrent(tag)) {
+                        return; // a watch closed by a resync
+                    }
                     long now = System.nanoTime();
                     boolean wakeUp = false;
                     for (SubnetRegistry.LeaseEvent e : changes) {
-                        events.add(new Arrived(e, now));
+                        inbox.offer(tag, e, now);
                         if (e.subnet().equals(self.subnet())) {
                             if (e.removed() || !e.lease().attrs().heldBy(config.nodeName())) {
                                 requestCheck();
@@ -450,6 +444,9 @@ public final class Agent {
 
                 @Override
                 public void onError(Throwable cause) {
+                    if (!inbox.isCurrent(tag)) {
+                        return;
+                    }
                     log.warn("Lease watch ended ({}); listing leases again", cause.getMessage());
                     watchBroken.set(true);
                     wake();
@@ -490,7 +487,7 @@ public final class Agent {
     private boolean sleepUntil(Instant until) {
         lock.lock();
         try {
-            while (!stopRequested.get() && !checkRequested.get() && !watchBroken.get() && events.isEmpty()) {
+            while (!stopRequested.get() && !checkRequested.get() && !watchBroken.get() && inbox.isEmpty()) {
                 long ms = Duration.between(clock.instant(), until).toMillis();
                 if (ms <= 0) {
                     break;
