@@ -13,7 +13,7 @@ runs=${1:-10}
 p="vxb$$-"
 work=$(mktemp -d /tmp/vxlab-bench-XXXX)
 etcd_pid=
-trap '[[ -n $etcd_pid ]] && kill $etcd_pid 2>/dev/null; sleep 0.5; lab_destroy "$p"; rm -rf "$work"' EXIT
+trap 'lab_teardown "$p" "$work" "$etcd_pid"' EXIT
 lab_create "$p" 1
 etcd_pid=$(lab_etcd_start "$p" "$work/etcd")
 lab_etcdctl "$p" put /coreos.com/network/config '{"Network":"10.244.0.0/16","Backend":{"Type":"vxlan"}}' >/dev/null

@@ -21,10 +21,7 @@ etcd_pid=; pid=
 cleanup() {
   [[ -n $pid ]] && kill -9 "$pid" 2>/dev/null
   [[ -n ${KEEP_LOG:-} && -f $work/kube1/vxlabd.log ]] && cp "$work/kube1/vxlabd.log" "$KEEP_LOG"
-  [[ -n $etcd_pid ]] && kill "$etcd_pid" 2>/dev/null
-  sleep 0.5
-  lab_destroy "$p"
-  rm -rf "$work"
+  lab_teardown "$p" "$work" "$etcd_pid"
 }
 trap cleanup EXIT
 lab_create "$p" 1

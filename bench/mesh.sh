@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark of the data plane, as root, in a sealed lab of N Vagrant-shaped nodes in network namespaces
 # (scripts/lib/lab.sh) with etcd in the lab's switch namespace:
-#   1. all N agents started at the same moment -> time until the full mesh (every node has a route on
-#      flannel.1 to every other node's subnet), checked with `ip route` every 0.25 s;
+#   1. all N agents started at the same moment -> time until the full mesh (every node has a route to every
+#      other node's subnet: on flannel.1 for vxlan, via the peer's eth1 address for host-gw), checked with
+#      `ip route` every 0.25 s;
 #   2. join latency: JOINS times, a new lease is put with etcdctl; for each peer, time from the moment a
 #      watcher (`etcdctl watch`, beside the agents) sees the put to the peer's "Subnet added" (logged after
 #      the kernel change);
@@ -12,24 +13,27 @@
 #   5. iperf3 container->container over the overlay against node->node on the underlay (node 1 -> node 2),
 #      IPERF_RUNS alternating pairs (default 3) and the median ratio.
 #   bench/mesh.sh [NODES] [JOINS]      (defaults 16 and 5)
+#   BACKEND=host-gw bench/mesh.sh ...  the same with the host-gw backend (default vxlan): its iperf3 ratio is what
+#                                      the container plumbing alone costs, with no encapsulation at all
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export VXLAB_ROOT=$PWD
 source scripts/lib/lab.sh
 n=${1:-16}
 joins=${2:-5}
+backend=${BACKEND:-vxlan}
+case $backend in
+  vxlan) backend_data='{"VNI":1,"VtepMAC":"02:00:00:00:00:%02x"}' ;;
+  host-gw) backend_data='null' ;;
+  *) echo "BACKEND must be vxlan or host-gw, not '$backend'" >&2; exit 2 ;;
+esac
 p="vxm$$-"
 work=$(mktemp -d /tmp/vxlab-mesh-XXXX)
 pids=()
 etcd_pid=
 cleanup() {
-  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
   [[ -n ${watch_pid:-} ]] && kill "$watch_pid" 2>/dev/null
-  for f in "$work"/iperf-*.pid; do [[ -f $f ]] && kill "$(cat "$f")" 2>/dev/null; done
-  [[ -n $etcd_pid ]] && kill "$etcd_pid" 2>/dev/null
-  sleep 0.5
-  lab_destroy "$p"
-  rm -rf "$work"
+  lab_teardown "$p" "$work" "$etcd_pid" "${pids[@]}"
 }
 trap cleanup EXIT
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
@@ -41,10 +45,10 @@ stats() { sort -n | awk '{a[NR]=$1} END {if (NR==0) {print "no samples"; exit} m
 
 lab_create "$p" "$n"
 etcd_pid=$(lab_etcd_start "$p" "$work/etcd")
-lab_etcdctl "$p" put /coreos.com/network/config '{"Network":"10.244.0.0/16","Backend":{"Type":"vxlan"}}' >/dev/null
+lab_etcdctl "$p" put /coreos.com/network/config '{"Network":"10.244.0.0/16","Backend":{"Type":"'"$backend"'"}}' >/dev/null
 node-agent/bin/vxlabd --version >/dev/null   # build the jar and the CDS archive before the clock starts
 
-echo "== $n agents started at once"
+echo "== $n agents ($backend) started at once"
 t0=$(ms)
 for i in $(seq 1 "$n"); do
   pids+=("$(lab_agent_start "$p" "$i" "$work/kube$i" --iface=eth1 --healthz-ip=127.0.0.1 --healthz-port=10256)")
@@ -52,7 +56,7 @@ done
 while :; do
   full=0
   for i in $(seq 1 "$n"); do
-    c=$( (ip -n "${p}n$i" route show dev flannel.1 2>/dev/null || true) | wc -l)
+    c=$(ip -n "${p}n$i" route show root 10.244.0.0/16 | grep -c ' via ' || true)   # a peer's subnet; not docker0's
     (( c == n - 1 )) && full=$((full + 1))
   done
   (( full == n )) && break
@@ -104,7 +108,8 @@ for k in $(seq 1 "$joins"); do
     subnet="10.244.$(( RANDOM % 250 + 1 )).0/24"
   done
   key="/coreos.com/network/subnets/${subnet/\//-}"
-  value='{"PublicIP":"192.168.56.'$((200 + k))'","PublicIPv6":null,"BackendType":"vxlan","BackendData":{"VNI":1,"VtepMAC":"02:00:00:00:00:'$(printf %02x "$k")'"}}'
+  # shellcheck disable=SC2059 # the format is ours
+  value='{"PublicIP":"192.168.56.'$((200 + k))'","PublicIPv6":null,"BackendType":"'"$backend"'","BackendData":'"$(printf "$backend_data" "$k")"'}'
   lab_etcdctl "$p" put "$key" "$value" >/dev/null
   t0=$(seen "$key" 1)
   # the latency comes from the logs' timestamps: poll slowly, so that the waiting does not load the machine
@@ -203,7 +208,7 @@ if command -v iperf3 >/dev/null && (( ${IPERF_RUNS:-3} > 0 )); then
     ip netns exec "${p}n2" iperf3 -s -1 -D -B 192.168.56.12 -I "$work/iperf-n2.pid" >/dev/null; sleep 0.3
     under=$(ip netns exec "${p}n1" iperf3 -c 192.168.56.12 -t 5 -J | gbit)
     ratios+=("$(python3 -c "print(round($over/$under*100))")")
-    echo "iperf3 run $r (Gbit/s): overlay container->container $over, underlay node->node $under, ratio ${ratios[-1]}%"
+    echo "iperf3 run $r (Gbit/s): container->container ($backend) $over, underlay node->node $under, ratio ${ratios[-1]}%"
   done
-  echo "iperf3 overlay/underlay ratio (%): $(printf '%s\n' "${ratios[@]}" | stats)"
+  echo "iperf3 container ($backend) / underlay ratio (%): $(printf '%s\n' "${ratios[@]}" | stats)"
 fi

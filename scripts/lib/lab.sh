@@ -56,6 +56,18 @@ lab_destroy() { # prefix
   done
 }
 
+# Ends what a benchmark started in lab <prefix> and removes the lab: the agents' PIDs (SIGKILL), iperf3 servers by
+# the PID files <dir>/iperf-*.pid, etcd (SIGTERM), then the lab's namespaces and <dir>.
+lab_teardown() { # prefix dir etcd-pid [agent-pid ...]
+  local p=$1 dir=$2 etcd=$3 pid f; shift 3
+  for pid in "$@"; do kill -9 "$pid" 2>/dev/null || true; done
+  for f in "$dir"/iperf-*.pid; do [[ -f $f ]] && { kill "$(cat "$f")" 2>/dev/null || true; }; done
+  [[ -n $etcd ]] && { kill "$etcd" 2>/dev/null || true; }
+  sleep 0.5
+  lab_destroy "$p"
+  rm -rf "$dir"
+}
+
 # etcd inside the switch namespace, data under $2; prints its PID once etcd answers (up to 10 s)
 lab_etcd_start() { # prefix datadir
   local p=$1 d=$2 pid
