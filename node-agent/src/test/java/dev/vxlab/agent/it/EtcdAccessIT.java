@@ -64,8 +64,12 @@ class EtcdAccessIT {
         return certificates(ca, "leaf", "serverAuth,clientAuth", true);
     }
 
-    /** {ca.pem, leaf.pem, leaf.key}; the CA is made when {@code newCa}. */
     private Path[] certificates(String ca, String name, String usage, boolean newCa) throws IOException {
+        return certificates(ca, name, usage, "IP:127.0.0.1", newCa);
+    }
+
+    /** {ca.pem, leaf.pem, leaf.key} for the names {@code san}; the CA is made when {@code newCa}. */
+    private Path[] certificates(String ca, String name, String usage, String san, boolean newCa) throws IOException {
         String d = dir.toString();
         if (newCa) {
             openssl(ca + ".pem", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
@@ -74,7 +78,7 @@ class EtcdAccessIT {
         String leaf = ca + "-" + name;
         openssl(leaf + ".csr", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                 "-keyout", d + "/" + leaf + ".key", "-out", d + "/" + leaf + ".csr", "-subj", "/CN=root");
-        Path ext = Files.writeString(dir.resolve(leaf + ".ext"), "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=" + usage + "\n");
+        Path ext = Files.writeString(dir.resolve(leaf + ".ext"), "subjectAltName=" + san + "\nextendedKeyUsage=" + usage + "\n");
         openssl(leaf + ".pem", "x509", "-req", "-in", d + "/" + leaf + ".csr", "-CA", d + "/" + ca + ".pem", "-CAkey", d + "/" + ca + ".key",
                 "-CAcreateserial", "-out", d + "/" + leaf + ".pem", "-days", "1", "-extfile", ext.toString());
         assertTrue(Files.readString(dir.resolve(leaf + ".key")).startsWith("-----BEGIN PRIVATE KEY-----"), "PKCS#8 key");
@@ -99,6 +103,27 @@ class EtcdAccessIT {
             }
             try (EtcdRegistry r = registry(etcd.endpoint(), good[0], null, null, null, null)) {
                 assertThrows(RegistryUnavailableException.class, () -> r.watch(1, new AbstractEtcdRegistryIT.Recorder()));
+            }
+        }
+    }
+
+    /**
+     * A server certificate the trusted CA signed for other names (another address, a DNS name) than the endpoint's
+     * 127.0.0.1: refused by the gateway watch's socket and by the gRPC calls alike, with the CA given.
+     */
+    @Test
+    void tlsServerCertificateForAnotherNameIsRefused() throws Exception {
+        Path[] server = certificates("name-ca", "elsewhere", "serverAuth", "IP:127.0.0.2,DNS:etcd.example", true);
+        List<String> flags = List.of("--cacert=" + server[0], "--insecure-skip-tls-verify");
+        try (EtcdProcess etcd = EtcdProcess.onLoopback("https", List.of("--cert-file", server[1].toString(), "--key-file",
+                server[2].toString()), flags)) {
+            etcdctl(etcd, flags, "put", SubnetKey.config(PREFIX), "{\"Network\":\"10.244.0.0/16\"}");
+            try (EtcdRegistry r = registry(etcd.endpoint(), server[0], null, null, null, null)) {
+                RegistryUnavailableException watch = assertThrows(RegistryUnavailableException.class,
+                        () -> r.watch(1, new AbstractEtcdRegistryIT.Recorder()));
+                assertTrue(watch.getMessage().contains("127.0.0.1"), watch.getMessage());
+                assertThrows(RegistryUnavailableException.class, r::networkConfig);
+                assertThrows(RegistryUnavailableException.class, r::leases);
             }
         }
     }
