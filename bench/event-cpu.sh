@@ -9,6 +9,7 @@
 # processes are not counted (under 0.1 ms an event). An idle window before the events gives the background rate
 # (periodic check, keepalive), taken off the total for "net of idle". Resolution: one clock tick (10 ms) per thread.
 #   bench/event-cpu.sh [EVENTS]      (default 200; VXLABD_JAR / VXLABD_JAVA_OPTS select the agent)
+#   IDLE_SECS=N makes the idle window N s (default EVENTS/8 + 1); its CPU is printed by thread too.
 #   KEEP_LOG=FILE keeps the agent's log (e.g. with VXLABD_JAVA_OPTS="... -XX:+PrintCompilation").
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,7 +53,7 @@ PY
 # run during the events too, and are taken off
 ti=$(date +%s%N)
 threads >"$work/idle0"
-sleep "$(( events / 8 + 1 ))"
+sleep "${IDLE_SECS:-$(( events / 8 + 1 ))}"
 threads >"$work/before"
 t0=$(date +%s%N)
 for k in $(seq 1 $((events / 2))); do
@@ -98,5 +99,9 @@ tot = total
 ms = lambda t: t * 1000.0 / tck / events
 print(f"per event ({events} events in {secs:.1f} s): total {ms(tot):.2f} ms, {ms(tot - idle_rate * secs):.2f} ms net of idle"
       f" ({idle_rate * 1000 / tck:.1f} ms CPU a second while idle); " + ", ".join(f"{k} {ms(v):.2f}" for k, v in sorted(g.items(), key=lambda x: -x[1])))
+idle_secs = (t0 - ti) / 1e9
+idle = sorted(((n, a[n] - i[n]) for n in a if n != "(process)" and a[n] > i[n]), key=lambda x: -x[1])
+print(f"idle, {idle_secs:.0f} s before the events (ms CPU a second): total {idle_rate * 1000 / tck:.2f}; "
+      + ", ".join(f"{n} {t * 1000 / tck / idle_secs:.2f}" for n, t in idle[:8]))
 print("busiest threads (ms/event): " + ", ".join(f"{n} {ms(v):.2f}" for n, v in names.most_common(8) if v > 0))
 PY
