@@ -218,8 +218,10 @@ public final class Agent {
                         held.expires(), GoDuration.format(wait));
                 nextCheck = clock.instant().plus(wait);
                 // the watch may sit on a connection that died without a word (etcd's host gone): list and watch
-                // afresh once etcd answers again
+                // afresh once etcd answers again. A watch that did report its end is covered by that too: left
+                // set, watchBroken would wake the loop at once and skip the backoff (a retry per failed call)
                 needResync = true;
+                watchBroken.set(false);
             }
         }
         closeWatch();
@@ -350,7 +352,7 @@ public final class Agent {
                 status.etcdFailed(e.getMessage());
                 log.warn("etcd unreachable at {} ({}); retrying in {}", config.etcdEndpoints(), e.getMessage(), GoDuration.format(wait));
             }
-            if (!sleepUntil(clock.instant().plus(wait))) {
+            if (!pause(wait)) {
                 return null;
             }
         }
@@ -372,7 +374,7 @@ public final class Agent {
                 Duration wait = backoff.next();
                 status.etcdFailed(e.getMessage());
                 log.warn("etcd unreachable while acquiring a lease ({}); retrying in {}", e.getMessage(), GoDuration.format(wait));
-                if (!sleepUntil(clock.instant().plus(wait))) {
+                if (!pause(wait)) {
                     return null;
                 }
             }
@@ -485,9 +487,19 @@ public final class Agent {
 
     /** Sleeps until {@code until}, a queued event, a requested check, a broken watch, or stop. False: stop. */
     private boolean sleepUntil(Instant until) {
+        return sleep(until, true);
+    }
+
+    /** Sleeps for {@code wait} (a backoff) or until stop, whatever else happens. False: stop. */
+    private boolean pause(Duration wait) {
+        return sleep(clock.instant().plus(wait), false);
+    }
+
+    private boolean sleep(Instant until, boolean wakeForWork) {
         lock.lock();
         try {
-            while (!stopRequested.get() && !checkRequested.get() && !watchBroken.get() && inbox.isEmpty()) {
+            while (!stopRequested.get()
+                    && !(wakeForWork && (checkRequested.get() || watchBroken.get() || !inbox.isEmpty()))) {
                 long ms = Duration.between(clock.instant(), until).toMillis();
                 if (ms <= 0) {
                     break;

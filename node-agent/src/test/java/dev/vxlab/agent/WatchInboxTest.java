@@ -55,12 +55,12 @@ class WatchInboxTest {
         AtomicLong tag = new AtomicLong(inbox.open());
         AtomicBoolean stop = new AtomicBoolean();
         // like a watch thread that read its tag just before a resync closed that watch: it goes on offering with
-        // the tag it read; revision = tag * 1e6 + n tells which watch an event came from
+        // the tag it read; the event's time (nanos) carries that tag, to tell which watch an event came from
         Thread watcher = new Thread(() -> {
             long n = 0;
             while (!stop.get()) {
                 long mine = tag.get();
-                inbox.offer(mine, removed(1, mine * 1_000_000 + n++), 0);
+                inbox.offer(mine, removed(1, n++), mine);
             }
         });
         watcher.start();
@@ -74,7 +74,7 @@ class WatchInboxTest {
                 reopens++;
                 for (WatchInbox.Arrived a : inbox.drain()) {
                     drained++;
-                    assertEquals(next, a.event().revision() / 1_000_000, "drained an event of a closed watch");
+                    assertEquals(next, a.nanos(), "drained an event of a closed watch");
                 }
             }
         } finally {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the switch namespace. Root only; everything is created under a prefix the test owns and removed after.
  */
 class AgentProcessIT extends LabIT {
+    private static final Pattern RETRY = Pattern.compile("retrying in (\\d+)s$");
+
     static final String CONFIG = "{\"Network\":\"10.244.0.0/16\",\"SubnetLen\":24,\"Backend\":{\"Type\":\"vxlan\",\"VNI\":1}}";
     static final Pattern ACQUIRED = Pattern.compile("Subnet lease acquired: (\\S+)");
 
@@ -162,15 +166,33 @@ class AgentProcessIT extends LabIT {
     void agentRidesOutAnEtcdOutageAndKeepsItsLease() throws Exception {
         AgentProcess a = start(1, "--iface=eth1");
         String subnet = subnetOf(a.awaitLine("Subnet lease acquired: ", 20));
-        etcd.interrupt();
+        a.awaitLine("Wrote ", 20); // the lease watch is open
+        etcd.interrupt(); // etcd ends: the watch breaks at once, then every check fails
         try {
             a.awaitLine("etcd unreachable", 40);
             assertTrue(a.alive(), "still running while etcd is down");
+            // the retries keep to the backoff they announce (1s, 2s, 4s, 8s): each "retrying in Ns" line is
+            // followed by the next failure no sooner than N s later (the broken watch once woke the loop at once,
+            // so retries came one etcd call timeout apart whatever the backoff said)
+            a.awaitLine(l -> unreachable(a.output()).size() >= 5, "a fifth \"etcd unreachable\"", 90);
+            List<String> lines = unreachable(a.output());
+            for (int i = 1; i < lines.size(); i++) {
+                Matcher m = RETRY.matcher(lines.get(i - 1));
+                assertTrue(m.find(), lines.get(i - 1));
+                long gap = Duration.between(Instant.parse(lines.get(i - 1).substring(0, lines.get(i - 1).indexOf(' '))),
+                        Instant.parse(lines.get(i).substring(0, lines.get(i).indexOf(' ')))).toMillis();
+                assertTrue(gap >= Long.parseLong(m.group(1)) * 1000, "retry " + gap + " ms after:\n" + String.join("\n", lines));
+            }
         } finally {
             etcd.resume();
         }
         a.awaitLine("etcd is reachable again", 60);
         assertTrue(a.alive());
         assertNotEquals("", leaseValue(subnet));
+    }
+
+    /** The agent's "etcd unreachable ... retrying in Ns" lines of the main loop, in order. */
+    private static List<String> unreachable(String log) {
+        return log.lines().filter(l -> l.contains(" WARN Agent - etcd unreachable (")).toList();
     }
 }
