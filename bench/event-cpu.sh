@@ -20,8 +20,8 @@ p="vxe$$-"
 work=$(mktemp -d /tmp/vxlab-ecpu-XXXX)
 etcd_pid=; pid=
 cleanup() {
-  [[ -n $pid ]] && kill -9 "$pid" 2>/dev/null
-  [[ -n ${KEEP_LOG:-} && -f $work/kube1/vxlabd.log ]] && cp "$work/kube1/vxlabd.log" "$KEEP_LOG"
+  if [[ -n $pid ]]; then kill -9 "$pid" 2>/dev/null || true; fi
+  if [[ -n ${KEEP_LOG:-} && -f $work/kube1/vxlabd.log ]]; then cp "$work/kube1/vxlabd.log" "$KEEP_LOG"; fi
   lab_teardown "$p" "$work" "$etcd_pid"
 }
 trap cleanup EXIT
@@ -38,21 +38,26 @@ done
 sleep 3
 # thread name -> ticks, one "name<TAB>ticks" line per thread
 threads() {
-  for f in /proc/"$pid"/task/*/stat; do
-    python3 - "$f" <<'PY' 2>/dev/null || true
-import sys
-s = open(sys.argv[1]).read()
-name = s[s.index("(") + 1:s.rindex(")")]
-f = s[s.rindex(")") + 2:].split()
-print(f"{name}\t{int(f[11]) + int(f[12])}")
+  python3 - "$pid" <<'PY' || true
+import sys, glob
+pid = sys.argv[1]
+for f in glob.glob(f"/proc/{pid}/task/*/stat"):
+    try:
+        s = open(f).read()
+    except OSError:
+        continue   # a thread that just ended
+    name = s[s.index("(") + 1:s.rindex(")")]
+    v = s[s.rindex(")") + 2:].split()
+    print(f"{name}\t{int(v[11]) + int(v[12])}")
+v = open(f"/proc/{pid}/stat").read()
+v = v[v.rindex(")") + 2:].split()
+print(f"(process)\t{int(v[11]) + int(v[12])}")   # includes threads that have ended (compiler threads come and go)
 PY
-  done
-  awk '{print "(process)\t" $14 + $15}' /proc/"$pid"/stat   # includes threads that have ended (compiler threads come and go)
 }
 # an idle window first, as long as the events will take: the periodic check (every 10 s) and the gRPC keepalive
 # run during the events too, and are taken off
-ti=$(date +%s%N)
 threads >"$work/idle0"
+ti=$(date +%s%N)   # after the snapshot, as t0 and t1 below (a snapshot takes a python3 per thread)
 sleep "${IDLE_SECS:-$(( events / 8 + 1 ))}"
 threads >"$work/before"
 t0=$(date +%s%N)

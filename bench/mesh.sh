@@ -10,7 +10,7 @@
 #   3. leave latency: the lease is deleted; time from the watcher seeing it to each peer's "Subnet removed".
 #   4. agent RSS and CPU seconds (utime+stime) of every agent once the mesh is idle, and each agent's CPU per lease
 #      event during 2-3 (net of its idle rate);
-#   5. iperf3 container->container over the overlay against node->node on the underlay (node 1 -> node 2),
+#   5. iperf3 container->container (over the overlay, or routed for host-gw) against node->node on the underlay (node 1 -> node 2),
 #      IPERF_RUNS alternating pairs (default 3) and the median ratio.
 #   bench/mesh.sh [NODES] [JOINS]      (defaults 16 and 5)
 #   BACKEND=host-gw bench/mesh.sh ...  the same with the host-gw backend (default vxlan): its iperf3 ratio is what
@@ -32,7 +32,7 @@ work=$(mktemp -d /tmp/vxlab-mesh-XXXX)
 pids=()
 etcd_pid=
 cleanup() {
-  [[ -n ${watch_pid:-} ]] && kill "$watch_pid" 2>/dev/null
+  if [[ -n ${watch_pid:-} ]]; then kill "$watch_pid" 2>/dev/null || true; fi
   lab_teardown "$p" "$work" "$etcd_pid" "${pids[@]}"
 }
 trap cleanup EXIT
@@ -203,9 +203,9 @@ if command -v iperf3 >/dev/null && (( ${IPERF_RUNS:-3} > 0 )); then
   gbit() { python3 -c 'import json,sys;print(round(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e9,2))'; }
   ratios=()
   for r in $(seq 1 "${IPERF_RUNS:-3}"); do
-    ip netns exec "${p}c2" iperf3 -s -1 -D -I "$work/iperf-c2.pid" >/dev/null; sleep 0.3
+    lab_iperf_server "${p}c2" "$work/iperf-c2.pid"
     over=$(ip netns exec "${p}c1" iperf3 -c "$c2" -t 5 -J | gbit)
-    ip netns exec "${p}n2" iperf3 -s -1 -D -B 192.168.56.12 -I "$work/iperf-n2.pid" >/dev/null; sleep 0.3
+    lab_iperf_server "${p}n2" "$work/iperf-n2.pid" 192.168.56.12
     under=$(ip netns exec "${p}n1" iperf3 -c 192.168.56.12 -t 5 -J | gbit)
     ratios+=("$(python3 -c "print(round($over/$under*100))")")
     echo "iperf3 run $r (Gbit/s): container->container ($backend) $over, underlay node->node $under, ratio ${ratios[-1]}%"

@@ -44,6 +44,9 @@ c1=$(lab_add_container "$p" 1 "$work/kube1/subnet.env")
 c2=$(lab_add_container "$p" 2 "$work/kube2/subnet.env")
 kill -TERM "${pids[@]}"
 for _ in $(seq 1 100); do kill -0 "${pids[@]}" 2>/dev/null || break; sleep 0.1; done   # not our children: no wait
+for pid in "${pids[@]}"; do
+  if kill -0 "$pid" 2>/dev/null; then echo "agent $pid still running 10 s after SIGTERM; killing it" >&2; kill -9 "$pid"; fi
+done
 pids=()
 s1="${c1%.*}.0/24"; s2="${c2%.*}.0/24"
 vx1=$(ip -n "${p}n1" route show "$s2"); vx2=$(ip -n "${p}n2" route show "$s1")   # as the agents left them
@@ -52,27 +55,28 @@ cpu_c=(); cpu_s=(); pinned=
 [[ ${PIN:-0} == 1 ]] && { cpu_c=(-A 0); cpu_s=(-A 1); pinned=" (pinned: clients on CPU 0, servers on CPU 1)"; }
 gbit() { python3 -c 'import json,sys;print(round(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e9,2))'; }
 run() { # server-ns client-ns server-address [bind]
-  ip netns exec "$1" iperf3 -s -1 -D ${4:+-B "$4"} "${cpu_s[@]}" -I "$work/iperf-s.pid" >/dev/null; sleep 0.3
+  lab_iperf_server "$1" "$work/iperf-s.pid" "${4:-}" "${cpu_s[@]}"
   ip netns exec "$2" iperf3 -c "$3" -t "$secs" -J "${cpu_c[@]}" | gbit
 }
+# the route swaps run in this shell (set -e applies), the measurements in $(...)
 vxlan() {
   # shellcheck disable=SC2086 # the route as `ip route show` printed it
   ip -n "${p}n1" route replace $vx1; ip -n "${p}n2" route replace $vx2
-  run "${p}c2" "${p}c1" "$c2"
+  v=$(run "${p}c2" "${p}c1" "$c2")
 }
 hostgw() {
   ip -n "${p}n1" route replace "$s2" via 192.168.56.12 dev eth1
   ip -n "${p}n2" route replace "$s1" via 192.168.56.11 dev eth1
-  run "${p}c2" "${p}c1" "$c2"
+  h=$(run "${p}c2" "${p}c1" "$c2")
 }
-underlay() { run "${p}n2" "${p}n1" 192.168.56.12 192.168.56.12; }
+underlay() { u=$(run "${p}n2" "${p}n1" 192.168.56.12 192.168.56.12); }
 
 echo "== $rounds rounds of vxlan, host-gw and underlay, ${secs} s each$pinned; vxlan routes: $vx1"
 for r in $(seq 1 "$rounds"); do
   case $((r % 3)) in
-    1) v=$(vxlan); h=$(hostgw); u=$(underlay) ;;
-    2) h=$(hostgw); u=$(underlay); v=$(vxlan) ;;
-    0) u=$(underlay); v=$(vxlan); h=$(hostgw) ;;
+    1) vxlan; hostgw; underlay ;;
+    2) hostgw; underlay; vxlan ;;
+    0) underlay; vxlan; hostgw ;;
   esac
   echo "round $r (Gbit/s): vxlan $v, host-gw $h, underlay $u"
   echo "$v $h $u" >>"$work/rounds"

@@ -68,6 +68,17 @@ lab_teardown() { # prefix dir etcd-pid [agent-pid ...]
   rm -rf "$dir"
 }
 
+# A one-off iperf3 server in namespace <ns> (PID in <pidfile>), returning once it listens (up to 5 s)
+lab_iperf_server() { # ns pidfile [bind-address [iperf3 args...]]
+  local ns=$1 pidfile=$2 bind=${3:-}; shift 2; [[ $# -gt 0 ]] && shift
+  ip netns exec "$ns" iperf3 -s -1 -D ${bind:+-B "$bind"} -I "$pidfile" "$@" >/dev/null
+  for _ in $(seq 1 50); do
+    ip netns exec "$ns" ss -Hltn 'sport = :5201' | grep -q . && return 0
+    sleep 0.1
+  done
+  echo "iperf3 server in $ns not listening after 5 s" >&2; return 1
+}
+
 # etcd inside the switch namespace, data under $2; prints its PID once etcd answers (up to 10 s)
 lab_etcd_start() { # prefix datadir
   local p=$1 d=$2 pid
