@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -111,7 +112,12 @@ class BatchProcessTest {
 
         BatchProcess.Pending b = bridge.submit(List.of("fdb replace 02:00:00:00:00:02 dev flannel.1 dst 192.168.56.12"));
         BatchProcess.Pending i = batch.submit(List.of("neigh del 10.244.7.0", "route replace 10.244.2.0/24"));
-        assertEquals(List.of("fdb replace 02:00:00:00:00:02 dev flannel.1 dst 192.168.56.12", S), bridgeTool.processes.get(0),
+        // the fake tool's own thread reads its stdin: give it the moment it needs to take what submit wrote
+        List<String> written = bridgeTool.processes.get(0);
+        for (long end = System.nanoTime() + 5_000_000_000L; written.size() < 2 && System.nanoTime() < end; ) {
+            LockSupport.parkNanos(1_000_000);
+        }
+        assertEquals(List.of("fdb replace 02:00:00:00:00:02 dev flannel.1 dst 192.168.56.12", S), written,
                 "written before anything was read");
         assertEquals(Arrays.asList((String) null), bridge.finish(b));
         assertEquals(Arrays.asList("ip exited with code 2: RTNETLINK answers: No such file or directory", null), batch.finish(i));
