@@ -134,27 +134,31 @@ public final class Vxlabd {
                 List.of("--etcd-endpoints=http://127.0.0.1:9", "--iface=eth1", "--subnet-lease-ttl=24h"));
         LineLoggerProvider.install(null); // loads the logging classes, prints nothing
         LoggerFactory.getLogger(Vxlabd.class).info("cds training");
+        // nothing listens on port 9: each call fails; the point is to load the client's classes (gRPC and the gateway)
         try (EtcdRegistry registry = new EtcdRegistry(new EtcdRegistry.Settings(config.etcdEndpoints(), config.etcdPrefix(),
                 null, null, null, null, null, Duration.ofMillis(700)))) {
-            registry.networkConfig();
-        } catch (RuntimeException expected) {
-            // nothing listens on port 9: the point was to load the client's classes
-        }
-        try (EtcdRegistry registry = new EtcdRegistry(new EtcdRegistry.Settings(config.etcdEndpoints(), config.etcdPrefix(),
-                null, null, null, null, null, Duration.ofMillis(700)))) {
-            registry.watch(1, new SubnetRegistry.LeaseListener() {
-                @Override
-                public void onChange(List<SubnetRegistry.LeaseEvent> events) {
-                    // nothing is watched: etcd is not there
-                }
+            try {
+                registry.networkConfig();
+            } catch (RuntimeException expected) {
+                // as said
+            }
+            try {
+                registry.watch(1, new SubnetRegistry.LeaseListener() {
+                    @Override
+                    public void onChange(List<SubnetRegistry.LeaseEvent> events) {
+                        // nothing is watched: etcd is not there
+                    }
 
-                @Override
-                public void onError(Throwable cause) {
-                    // as above
-                }
-            }).close();
-        } catch (Exception expected) {
-            // nothing listens on port 9: the point was to load the client's classes
+                    @Override
+                    public void onError(Throwable cause) {
+                        // as above
+                    }
+                }).close();
+            } catch (Exception expected) {
+                // as said
+            }
+        } catch (RuntimeException expected) {
+            // as said
         }
         new SystemInventory().interfaces();
         dev.vxlab.agent.lease.LeaseAttrs.fromJson("{\"PublicIP\":\"10.0.0.1\",\"PublicIPv6\":null,\"BackendType\":\"vxlan\","
