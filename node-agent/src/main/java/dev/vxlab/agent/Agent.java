@@ -405,14 +405,9 @@ public final class Agent {
         // a watch that ends at once (etcd refusing it) is not restarted, with the list and kernel read before it,
         // more than once a second
         long wait = lastWatchStart + TimeUnit.SECONDS.toNanos(1) - System.nanoTime();
-        if (lastWatchStart != 0 && wait > 0) {
-            try {
-                TimeUnit.NANOSECONDS.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                watchBroken.set(true);
-                return;
-            }
+        if (lastWatchStart != 0 && wait > 0 && !pause(Duration.ofNanos(wait))) {
+            watchBroken.set(true); // stopping: the loop ends before it would list again
+            return;
         }
         lastWatchStart = System.nanoTime();
         try {
