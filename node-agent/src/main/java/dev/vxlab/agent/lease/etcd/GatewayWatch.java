@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,7 +93,7 @@ final class GatewayWatch implements AutoCloseable {
     static byte[] prefixEnd(byte[] prefix) {
         for (int i = prefix.length - 1; i >= 0; i--) {
             if ((prefix[i] & 0xff) != 0xff) {
-                byte[] end = java.util.Arrays.copyOf(prefix, i + 1);
+                byte[] end = Arrays.copyOf(prefix, i + 1);
                 end[i]++;
                 return end;
             }
