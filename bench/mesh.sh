@@ -200,13 +200,12 @@ if command -v iperf3 >/dev/null && (( ${IPERF_RUNS:-3} > 0 )); then
   # 3), overlay and underlay alternating so that both see the same load, and the median ratio.
   c1=$(lab_add_container "$p" 1 "$work/kube1/subnet.env")
   c2=$(lab_add_container "$p" 2 "$work/kube2/subnet.env")
-  gbit() { python3 -c 'import json,sys;print(round(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e9,2))'; }
   ratios=()
   for r in $(seq 1 "${IPERF_RUNS:-3}"); do
     lab_iperf_server "${p}c2" "$work/iperf-c2.pid"
-    over=$(ip netns exec "${p}c1" iperf3 -c "$c2" -t 5 -J | gbit)
+    over=$(lab_iperf "${p}c1" "$c2" 5)
     lab_iperf_server "${p}n2" "$work/iperf-n2.pid" 192.168.56.12
-    under=$(ip netns exec "${p}n1" iperf3 -c 192.168.56.12 -t 5 -J | gbit)
+    under=$(lab_iperf "${p}n1" 192.168.56.12 5)
     ratios+=("$(python3 -c "print(round($over/$under*100))")")
     echo "iperf3 run $r (Gbit/s): container->container ($backend) $over, underlay node->node $under, ratio ${ratios[-1]}%"
   done

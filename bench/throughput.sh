@@ -53,10 +53,9 @@ vx1=$(ip -n "${p}n1" route show "$s2"); vx2=$(ip -n "${p}n2" route show "$s1")  
 
 cpu_c=(); cpu_s=(); pinned=
 [[ ${PIN:-0} == 1 ]] && { cpu_c=(-A 0); cpu_s=(-A 1); pinned=" (pinned: clients on CPU 0, servers on CPU 1)"; }
-gbit() { python3 -c 'import json,sys;print(round(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e9,2))'; }
 run() { # server-ns client-ns server-address [bind]
   lab_iperf_server "$1" "$work/iperf-s.pid" "${4:-}" "${cpu_s[@]}"
-  ip netns exec "$2" iperf3 -c "$3" -t "$secs" -J "${cpu_c[@]}" | gbit
+  lab_iperf "$2" "$3" "$secs" "${cpu_c[@]}"
 }
 # the route swaps run in this shell (set -e applies), the measurements in $(...)
 vxlan() {

@@ -79,6 +79,13 @@ lab_iperf_server() { # ns pidfile [bind-address [iperf3 args...]]
   echo "iperf3 server in $ns not listening after 5 s" >&2; return 1
 }
 
+# iperf3 from namespace <ns> to <address> (a server from lab_iperf_server) for <seconds>; prints Gbit/s received
+lab_iperf() { # ns address seconds [iperf3 args...]
+  local ns=$1 addr=$2 secs=$3; shift 3
+  ip netns exec "$ns" iperf3 -c "$addr" -t "$secs" -J "$@" |
+    python3 -c 'import json,sys;print(round(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e9,2))'
+}
+
 # etcd inside the switch namespace, data under $2; prints its PID once etcd answers (up to 10 s)
 lab_etcd_start() { # prefix datadir
   local p=$1 d=$2 pid
