@@ -15,6 +15,8 @@
 #   bench/mesh.sh [NODES] [JOINS]      (defaults 16 and 5)
 #   BACKEND=host-gw bench/mesh.sh ...  the same with the host-gw backend (default vxlan): its iperf3 ratio is what
 #                                      the container plumbing alone costs, with no encapsulation at all
+#   LAB_HOSTNAME=vm bench/mesh.sh ...  every node with one hostname (machines cloned from one image); each must
+#                                      still lease a subnet of its own and reach the full mesh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export VXLAB_ROOT=$PWD

@@ -101,12 +101,14 @@ lab_etcdctl() { # prefix args...
   ip netns exec "${p}sw" env ETCDCTL_API=3 etcdctl --endpoints=http://192.168.56.1:2379 "$@"
 }
 
-# vxlabd on node i, with hostname kube<i>, log and state under $3; prints its PID
+# vxlabd on node i, with hostname kube<i> (or $LAB_HOSTNAME on every node: machines cloned with one
+# hostname), log, subnet.env and node ID file under $3 (a machine each); prints its PID
 lab_agent_start() { # prefix i dir args...
   local p=$1 i=$2 dir=$3; shift 3
   mkdir -p "$dir"
-  ip netns exec "${p}n${i}" unshare --uts -- sh -c 'hostname "$0" && exec "$@"' "kube$i" \
-      "$VXLAB_ROOT/node-agent/bin/vxlabd" --etcd-endpoints=http://192.168.56.1:2379 --subnet-file="$dir/subnet.env" "$@" \
+  ip netns exec "${p}n${i}" unshare --uts -- sh -c 'hostname "$0" && exec "$@"' "${LAB_HOSTNAME:-kube$i}" \
+      "$VXLAB_ROOT/node-agent/bin/vxlabd" --etcd-endpoints=http://192.168.56.1:2379 --subnet-file="$dir/subnet.env" \
+      --node-id-file="$dir/node-id" "$@" \
       >"$dir/vxlabd.log" 2>&1 &
   echo $!
 }

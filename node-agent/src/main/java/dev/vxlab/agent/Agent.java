@@ -21,6 +21,7 @@ import dev.vxlab.agent.lease.LeaseGoneException;
 import dev.vxlab.agent.lease.LeaseManager;
 import dev.vxlab.agent.lease.NetworkConfig;
 import dev.vxlab.agent.lease.NetworkConfigException;
+import dev.vxlab.agent.lease.NodeIds;
 import dev.vxlab.agent.lease.RegistryUnavailableException;
 import dev.vxlab.agent.lease.SubnetKey;
 import dev.vxlab.agent.lease.SubnetRegistry;
@@ -67,6 +68,7 @@ public final class Agent {
     private final SubnetRegistry registry;
     private final InterfaceInventory inventory;
     private final Clock clock;
+    private final RandomGenerator random;
     private final LeaseManager leases;
     private final AgentStatus status;
     private final Kernel kernel;
@@ -92,6 +94,7 @@ public final class Agent {
         this.registry = registry;
         this.inventory = inventory;
         this.clock = clock;
+        this.random = random;
         this.leases = new LeaseManager(registry, clock, random);
         this.status = status;
     }
@@ -104,6 +107,7 @@ public final class Agent {
 
     /** Runs until {@link #stop()}; fatal problems (no interface, duplicate public IP, no free subnet) are thrown. */
     public void run() {
+        String nodeId = NodeIds.loadOrCreate(config.nodeIdFile(), random);
         NetworkConfig net = waitForNetworkConfig();
         if (net == null) {
             return;
@@ -119,9 +123,10 @@ public final class Agent {
         log.debug("interface chosen by {}", ext.how());
 
         DataPlane plane = new DataPlane(kernel, net, config.explain());
-        Optional<String> vtepMac = plane.prepare(ext, config.nodeName());
+        String vtepSeed = config.nodeName() + "/" + nodeId;
+        Optional<String> vtepMac = plane.prepare(ext, vtepSeed);
         List<NetInterface> all = inventory.interfaces();
-        LeaseAttrs.NodeIdentity me = new LeaseAttrs.NodeIdentity(config.nodeName(), ext.iface().name());
+        LeaseAttrs.NodeIdentity me = new LeaseAttrs.NodeIdentity(config.nodeName(), ext.iface().name(), nodeId);
         LeaseAttrs attrs = plane.vxlan()
                 ? LeaseAttrs.vxlan(ext.publicIp(), net.backend().vni(), vtepMac.orElseThrow(), me)
                 : LeaseAttrs.hostGw(ext.publicIp(), me);
@@ -135,7 +140,7 @@ public final class Agent {
         int mtu = net.containerMtu(ext.iface().mtu());
         plane.configure(held.subnet(), mtu);
         List<Ip4Net> extNetworks = ext.iface().addresses().stream().map(Ip4Net::canonical).toList();
-        Planner.Self self = new Planner.Self(held.subnet(), config.nodeName(), ext.iface().name(), extNetworks);
+        Planner.Self self = new Planner.Self(held.subnet(), attrs, ext.iface().name(), extNetworks);
         metrics.leaseExpiry(held.expires().getEpochSecond());
 
         Backoff backoff = new Backoff();
@@ -165,7 +170,7 @@ public final class Agent {
                     metrics.leaseExpiry(held.expires().getEpochSecond());
                     log.info("Renewed lease {} (expires at {})", held.subnet(), held.expires());
                 } else {
-                    leases.check(held, config.nodeName());
+                    leases.check(held, attrs);
                 }
                 status.etcdOk();
                 if (backoff.failing()) {
@@ -176,7 +181,7 @@ public final class Agent {
                 if (resyncNow && !plane.deviceHealthy()) {
                     status.deviceProblem("device " + plane.deviceName() + " is missing; re-creating it");
                     log.warn("Device {} is missing; re-creating it", plane.deviceName());
-                    plane.prepare(ext, config.nodeName());
+                    plane.prepare(ext, vtepSeed);
                     plane.configure(held.subnet(), mtu);
                     needResync = true;
                 }
@@ -205,7 +210,7 @@ public final class Agent {
                 if (!held.subnet().equals(old)) {
                     log.warn("Subnet changed from {} to {}: containers on the old subnet must be restarted", old, held.subnet());
                     plane.configure(held.subnet(), mtu);
-                    self = new Planner.Self(held.subnet(), config.nodeName(), ext.iface().name(), extNetworks);
+                    self = new Planner.Self(held.subnet(), attrs, ext.iface().name(), extNetworks);
                 }
                 needResync = !resync(plane, self);
                 writeSubnetEnv(new SubnetEnv(net.network(), held.subnet(), mtu, config.ipMasq()));
@@ -422,10 +427,10 @@ public final class Agent {
                     for (SubnetRegistry.LeaseEvent e : changes) {
                         inbox.offer(tag, e, now);
                         if (e.subnet().equals(self.subnet())) {
-                            if (e.removed() || !e.lease().attrs().heldBy(config.nodeName())) {
-                                requestCheck();
-                            }
-                        } else if (!e.removed() && !e.lease().attrs().heldBy(config.nodeName())) {
+                            // gone, taken by another node, or rewritten by an agent with this node's identity (or
+                            // this agent's own write: one read tells them apart)
+                            requestCheck();
+                        } else if (!e.removed() && !e.lease().attrs().sameNode(self.me())) {
                             Lease mine = known.get(self.subnet());
                             if (mine != null && e.lease().attrs().publicIp().equals(mine.attrs().publicIp())) {
                                 log.warn("Node {} claims public IP {} (subnet {}) that this node already uses; it should refuse to start",

@@ -62,7 +62,7 @@ public final class DataPlane {
      * address and port (re-creating an incompatible one, keeping a compatible one with its MAC) and returns
      * the device's MAC for the lease; for host-gw, checks that the public IP is the interface's own address.
      */
-    public Optional<String> prepare(ExternalInterface ext, String nodeName) {
+    public Optional<String> prepare(ExternalInterface ext, String vtepSeed) {
         if (!vxlan()) {
             if (!ext.publicIp().equals(ext.ifaceAddr())) {
                 throw new KernelException("host-gw backend: the public IP " + ext.publicIp() + " is not the address of interface "
@@ -72,7 +72,7 @@ public final class DataPlane {
             return Optional.empty();
         }
         VxlanLink wanted = new VxlanLink(vxlanDev, cfg.backend().vni(), ext.iface().name(), ext.ifaceAddr(), cfg.backend().port(),
-                false, VtepMac.forNode(nodeName), 0, false, List.of());
+                false, VtepMac.forNode(vtepSeed), 0, false, List.of());
         Optional<VxlanLink> existing = kernel.vxlanLink(vxlanDev);
         if (existing.isPresent()) {
             String why = existing.get().incompatibility(wanted);

@@ -1,6 +1,7 @@
 package dev.vxlab.agent.backend;
 
 import dev.vxlab.agent.lease.Lease;
+import dev.vxlab.agent.lease.LeaseAttrs;
 import dev.vxlab.agent.lease.NetworkConfig;
 import dev.vxlab.agent.net.Ip4;
 import dev.vxlab.agent.net.Ip4Net;
@@ -29,8 +30,11 @@ public final class Planner {
     private Planner() {
     }
 
-    /** Where this node stands: its subnet, its name, its external interface and that interface's networks. */
-    public record Self(Ip4Net subnet, String nodeName, String extDev, List<Ip4Net> extNetworks) {
+    /**
+     * Where this node stands: its subnet, what it writes into its lease (its identity), its external interface
+     * and that interface's networks.
+     */
+    public record Self(Ip4Net subnet, LeaseAttrs me, String extDev, List<Ip4Net> extNetworks) {
     }
 
     public static String vxlanDevice(int vni) {
@@ -45,7 +49,7 @@ public final class Planner {
         String dev = vxlanDevice(cfg.backend().vni());
         for (Lease l : leases) {
             // a lease outside Network (left from an older config) gets no entries: they could never be cleaned up
-            if (l.subnet().equals(self.subnet()) || l.attrs().heldBy(self.nodeName()) || !type.equals(l.attrs().backendType())
+            if (l.subnet().equals(self.subnet()) || l.attrs().sameNode(self.me()) || !type.equals(l.attrs().backendType())
                     || !cfg.network().contains(l.subnet())) {
                 continue;
             }

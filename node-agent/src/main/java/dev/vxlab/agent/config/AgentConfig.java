@@ -26,6 +26,7 @@ public record AgentConfig(
         String healthzIp,
         int healthzPort,
         String nodeName,
+        Path nodeIdFile,
         int verbosity,
         Path envFile,
         boolean explain) {
@@ -45,6 +46,6 @@ public record AgentConfig(
                 + " publicIp=" + publicIp + " subnetFile=" + subnetFile + " ipMasq=" + ipMasq
                 + " subnetLeaseTtl=" + GoDuration.format(subnetLeaseTtl)
                 + " renewMargin=" + GoDuration.format(subnetLeaseRenewMargin)
-                + " nodeName=" + nodeName + (envFile != null ? " envFile=" + envFile : "");
+                + " nodeName=" + nodeName + " nodeIdFile=" + nodeIdFile + (envFile != null ? " envFile=" + envFile : "");
     }
 }

@@ -101,8 +101,13 @@ public class AgentOptions {
     Integer healthzPort;
 
     @Option(names = "--node-name", paramLabel = "NAME",
-            description = "this node's identity in its lease (default: the hostname)")
+            description = "this node's name in its lease (default: the hostname)")
     String nodeName;
+
+    @Option(names = "--node-id-file", paramLabel = "FILE",
+            description = "where this machine's node ID is kept, made on the first start; every machine needs its own"
+                    + " (default: /var/lib/vxlab/node-id)")
+    String nodeIdFile;
 
     @Option(names = "--explain", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
             description = "log every kernel change as the equivalent ip/bridge command (default: false)")

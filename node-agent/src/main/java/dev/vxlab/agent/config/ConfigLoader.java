@@ -1,5 +1,6 @@
 package dev.vxlab.agent.config;
 
+import dev.vxlab.agent.lease.NodeIds;
 import dev.vxlab.agent.net.Ip4;
 import java.lang.reflect.Field;
 import java.net.URI;
@@ -245,6 +246,7 @@ public final class ConfigLoader {
         Ip4 publicIp = ip(o.publicIp, "publicIp", "--public-ip", errors);
 
         Path subnetFile = o.subnetFile != null ? Path.of(o.subnetFile) : DEFAULT_SUBNET_FILE;
+        Path nodeIdFile = Path.of(o.nodeIdFile != null ? o.nodeIdFile : NodeIds.DEFAULT_FILE);
         Path dockerOpts = o.dockerOptsFile != null ? Path.of(o.dockerOptsFile)
                 : subnetFile.resolveSibling("docker_opts.env");
 
@@ -297,7 +299,7 @@ public final class ConfigLoader {
         }
         return new AgentConfig(List.copyOf(endpoints), prefix, tls, o.etcdUsername, o.etcdPassword, ifaces,
                 List.copyOf(regexes), canReach, publicIp, subnetFile, dockerOpts, Boolean.TRUE.equals(o.ipMasq), ttl, margin,
-                healthzIp, healthzPort, nodeName, o.verbosity == null ? 0 : o.verbosity, envFile,
+                healthzIp, healthzPort, nodeName, nodeIdFile, o.verbosity == null ? 0 : o.verbosity, envFile,
                 Boolean.TRUE.equals(o.explain));
     }
 

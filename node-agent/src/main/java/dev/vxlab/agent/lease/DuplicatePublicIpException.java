@@ -31,7 +31,18 @@ public class DuplicatePublicIpException extends AgentException {
                 + " VXLAN packets for both would go to one machine and nothing routes. Under Vagrant every VM's NAT interface"
                 + " eth0 has the address 10.0.2.15 and carries the default route, which is what an agent picks when it is not"
                 + " told which interface to use. This host's other interfaces: "
-                + (otherInterfaces.isEmpty() ? "(none)" : String.join(", ", otherInterfaces)) + ".";
+                + (otherInterfaces.isEmpty() ? "(none)" : String.join(", ", otherInterfaces)) + "."
+                + (other.attrs().heldBy(nodeName) ? sameName(other) : "");
+    }
+
+    /** The other lease carries this node's name too but another node ID: a machine cloned with one hostname, or this one. */
+    private static String sameName(Lease other) {
+        String id = other.attrs().node().id();
+        return " That lease carries this node's name too, but " + (id == null ? "no node ID" : "node ID " + id)
+                + ": another machine with the same hostname (cloned, or a box without a hostname of its own) - or this machine"
+                + " itself before its node ID file (--node-id-file) was lost; only then delete that lease"
+                + " (etcdctl del <prefix>/subnets/" + other.subnet().ip() + "-" + other.subnet().prefixLen()
+                + ") or wait until it expires.";
     }
 
     private static String hint(List<String> otherInterfaces) {

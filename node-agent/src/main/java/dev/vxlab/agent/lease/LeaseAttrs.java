@@ -12,13 +12,29 @@ import java.util.Map;
  * flanneld lease by vxlabd (its {@link #node()} is then null).
  *
  * <pre>{"PublicIP":"10.99.0.2","PublicIPv6":null,"BackendType":"vxlan","BackendData":{"VNI":1,"VtepMAC":"0e:b5:dc:fa:0c:9a"},
- *  "Vxlab":{"NodeName":"kube1","Interface":"eth1"}}</pre>
+ *  "Vxlab":{"NodeName":"kube1","Interface":"eth1","NodeID":"5f0c…"}}</pre>
+ *
+ * <p>Which lease is this node's ({@link #sameNode}) is decided here and nowhere else. Neither a name nor an
+ * address is enough on its own: machines cloned from one image share a hostname (every one of them would
+ * take the first one's lease: one subnet for all, the failure vxlab exists to prevent), and under Vagrant they
+ * share the NAT address 10.0.2.15 (flannel's identity, which fails the same way). So each machine also carries
+ * a random node ID made on its first start and kept on its disk ({@code --node-id-file}): a lease is this
+ * node's when it carries this node's ID and its name or its address — the name covers an address that
+ * changed, the address a node renamed, and asking for one of the two keeps apart agents that were given one
+ * ID file by mistake (namespaces of one host). A lease written before node IDs existed is this node's when
+ * both its name and its address are.
  */
 public record LeaseAttrs(Ip4 publicIp, String publicIpv6, String backendType, Map<String, Object> backendData,
                          NodeIdentity node) {
 
-    /** Who holds a lease: the node's name and the interface its PublicIP came from. */
-    public record NodeIdentity(String name, String iface) {
+    /**
+     * Who holds a lease: the node's name, the interface its PublicIP came from, and the node ID of its machine
+     * (null in leases written before vxlab had node IDs).
+     */
+    public record NodeIdentity(String name, String iface, String id) {
+        public NodeIdentity(String name, String iface) {
+            this(name, iface, null);
+        }
     }
 
     public static LeaseAttrs vxlan(Ip4 publicIp, int vni, String vtepMac, NodeIdentity node) {
@@ -42,9 +58,29 @@ public record LeaseAttrs(Ip4 publicIp, String publicIpv6, String backendType, Ma
         return vni instanceof Long l ? l.intValue() : null;
     }
 
-    /** Whether this lease was written by {@code nodeName} (a flanneld lease carries no identity). */
+    /**
+     * Whether this lease carries the node name {@code nodeName} (a flanneld lease carries none). Names may
+     * repeat across machines: whether a lease is this agent's own is {@link #sameNode}'s question.
+     */
     public boolean heldBy(String nodeName) {
         return node != null && node.name().equals(nodeName);
+    }
+
+    /**
+     * Whether this lease was written by the node that {@code me} (this agent's own attributes) describes: the
+     * same node ID and the same name or address; for a lease without a node ID, the same name and address.
+     * A flanneld lease is never this node's.
+     */
+    public boolean sameNode(LeaseAttrs me) {
+        if (node == null || me.node == null) {
+            return false;
+        }
+        boolean sameName = node.name().equals(me.node.name());
+        boolean sameIp = publicIp.equals(me.publicIp);
+        if (node.id() == null || me.node.id() == null) {
+            return sameName && sameIp;
+        }
+        return node.id().equals(me.node.id()) && (sameName || sameIp);
     }
 
     public String toJson() {
@@ -58,6 +94,9 @@ public record LeaseAttrs(Ip4 publicIp, String publicIpv6, String backendType, Ma
             n.put("NodeName", node.name());
             if (node.iface() != null) {
                 n.put("Interface", node.iface());
+            }
+            if (node.id() != null) {
+                n.put("NodeID", node.id());
             }
             m.put("Vxlab", n);
         }
@@ -81,7 +120,8 @@ public record LeaseAttrs(Ip4 publicIp, String publicIpv6, String backendType, Ma
         Object data = m.get("BackendData");
         NodeIdentity node = null;
         if (m.get("Vxlab") instanceof Map<?, ?> vx && vx.get("NodeName") instanceof String name) {
-            node = new NodeIdentity(name, vx.get("Interface") instanceof String i ? i : null);
+            node = new NodeIdentity(name, vx.get("Interface") instanceof String i ? i : null,
+                    vx.get("NodeID") instanceof String id ? id : null);
         }
         return new LeaseAttrs(Ip4.parse(s), v6 instanceof String v ? v : null,
                 type instanceof String t ? t : "", data instanceof Map<?, ?> d ? (Map<String, Object>) d : null, node);

@@ -15,14 +15,20 @@ import org.slf4j.LoggerFactory;
  * Acquires and keeps this node's subnet lease.
  *
  * <p>Design notes. flannel identifies "its" lease by public IP, which is exactly what goes wrong under
- * Vagrant: two VMs with the same NAT address share one lease. vxlabd identifies a lease by the node name it
- * writes into the value, and treats another node's lease with the same public IP as a misconfiguration to
- * refuse, never to take over. The order of preference is flannel's: the lease this node already holds, then
- * the subnet of the previous subnet.env if still free and in range, then a random free subnet. Claims are
- * create-if-absent transactions; a lost race re-reads the leases and tries another subnet (flannel's v3 code
- * returns an error to the loser instead), so any number of agents started at once all succeed while free
- * subnets remain. Two agents that claim one public IP at the same moment both get a lease; each then re-reads
- * and the later claim (higher create revision) gives its lease back and refuses, so exactly one stays.
+ * Vagrant: two VMs with the same NAT address share one lease. Identifying by node name alone fails the same
+ * way for machines cloned with one hostname. vxlabd identifies a lease by the node ID, name and address it
+ * writes into the value ({@link LeaseAttrs#sameNode}): machines that share a hostname each get a subnet of
+ * their own (with a warning: tools that go by name cannot tell them apart), and another node's lease with the
+ * same public IP is a misconfiguration to refuse, never to take over. The order of preference is flannel's:
+ * the lease this node already holds, then the subnet of the previous subnet.env if still free and in range,
+ * then a random free subnet. Claims are create-if-absent transactions; a lost race re-reads the leases and
+ * tries another subnet (flannel's v3 code returns an error to the loser instead), so any number of agents
+ * started at once all succeed while free subnets remain. Two agents that claim one public IP at the same
+ * moment both get a lease; each then re-reads and the later claim (higher create revision) gives its lease
+ * back and refuses, so exactly one stays. Two agents with one identity (a machine cloned with its node ID
+ * file, or two agents on one machine) cannot be told apart when they claim; the one whose lease the other
+ * rewrote sees it at its next check and refuses ({@link NodeIdentityConflictException}) instead of taking
+ * it back, so they do not take it from each other in turn.
  */
 public final class LeaseManager {
     private static final Logger log = LoggerFactory.getLogger(LeaseManager.class);
@@ -44,6 +50,10 @@ public final class LeaseManager {
         String nodeName() {
             return attrs.node().name();
         }
+
+        boolean mine(Lease l) {
+            return l.attrs().sameNode(attrs);
+        }
     }
 
     /** A lease this node holds, and when the store will expire it unless renewed. */
@@ -59,7 +69,7 @@ public final class LeaseManager {
             // A node that already holds its lease only yields to claims older than its own, and only if its lease
             // already advertises this public IP: switching to an IP another node advertises is a new claim.
             long ownSince = snap.leases().stream()
-                    .filter(l -> l.attrs().heldBy(req.nodeName()) && req.config().inRange(l.subnet())
+                    .filter(l -> req.mine(l) && req.config().inRange(l.subnet())
                             && l.attrs().publicIp().equals(req.attrs().publicIp()))
                     .mapToLong(Lease::createRevision).min().orElse(Long.MAX_VALUE);
             refuseDuplicate(req, snap.leases(), ownSince);
@@ -75,7 +85,7 @@ public final class LeaseManager {
 
     private Optional<Held> tryOnce(Request req, List<Lease> leases) {
         NetworkConfig cfg = req.config();
-        List<Lease> own = leases.stream().filter(l -> l.attrs().heldBy(req.nodeName()))
+        List<Lease> own = leases.stream().filter(req::mine)
                 .sorted(Comparator.comparing((Lease l) -> !req.preferred().map(l.subnet()::equals).orElse(false))
                         .thenComparingLong(Lease::createRevision))
                 .toList();
@@ -97,7 +107,7 @@ public final class LeaseManager {
             });
         }
 
-        List<Ip4Net> taken = leases.stream().filter(l -> !l.attrs().heldBy(req.nodeName())).map(Lease::subnet).toList();
+        List<Ip4Net> taken = leases.stream().filter(l -> !req.mine(l)).map(Lease::subnet).toList();
         Optional<Ip4Net> preferred = req.preferred().filter(cfg::inRange).filter(p -> SubnetAllocator.isFree(p, taken));
         Ip4Net candidate;
         if (preferred.isPresent()) {
@@ -125,8 +135,17 @@ public final class LeaseManager {
         for (Lease l : leases) {
             if (isDuplicate(req, l)) {
                 log.warn("Node {} claimed public IP {} after this node did; it will refuse to start", l.holder(), l.attrs().publicIp());
+            } else if (!req.mine(l) && l.attrs().heldBy(req.nodeName())) {
+                log.warn("Node name {} is also used by the machine at {}{} (subnet {}); each machine keeps a subnet of its own,"
+                        + " told apart by its node ID, but whatever goes by node name (vxlab status, kubectl) cannot tell them apart:"
+                        + " give each machine its own hostname, or --node-name / FLANNELD_NODE_NAME",
+                        req.nodeName(), l.attrs().publicIp(), iface(l), l.subnet());
             }
         }
+    }
+
+    private static String iface(Lease l) {
+        return l.attrs().node() != null && l.attrs().node().iface() != null ? " (" + l.attrs().node().iface() + ")" : "";
     }
 
     private void refuseDuplicate(Request req, List<Lease> leases, long claimedAt) {
@@ -139,7 +158,7 @@ public final class LeaseManager {
     }
 
     private static boolean isDuplicate(Request req, Lease l) {
-        return !l.attrs().heldBy(req.nodeName()) && l.attrs().publicIp().equals(req.attrs().publicIp());
+        return !req.mine(l) && l.attrs().publicIp().equals(req.attrs().publicIp());
     }
 
     /** Extends the lease by its TTL. Throws {@link LeaseGoneException} when it vanished; then call {@link #acquire} again. */
@@ -150,19 +169,24 @@ public final class LeaseManager {
     }
 
     /**
-     * Confirms the key still exists and is still this node's. Throws {@link LeaseGoneException} otherwise:
-     * deleted by hand, expired while the node was paused, or lost in an etcd restore.
+     * Confirms the key still exists and is still this node's, under the store lease this agent renews. Throws
+     * {@link LeaseGoneException} when it is not: deleted by hand, expired while the node was paused, lost in
+     * an etcd restore, or taken by another node. Throws {@link NodeIdentityConflictException} when another
+     * agent with this node's identity rewrote it: re-acquiring would take it back from that agent, which
+     * would take it back in turn.
      */
-    public void check(Held held, String nodeName) {
+    public void check(Held held, LeaseAttrs me) {
         Optional<Lease> now = registry.get(held.subnet());
         if (now.isEmpty()) {
             throw new LeaseGoneException("lease " + held.subnet() + " no longer exists in etcd");
         }
-        if (!now.get().attrs().heldBy(nodeName)) {
-            throw new LeaseGoneException("lease " + held.subnet() + " is now held by " + now.get().holder());
+        Lease found = now.get();
+        if (!found.attrs().sameNode(me)) {
+            throw new LeaseGoneException("lease " + held.subnet() + " is now held by " + found.holder()
+                    + " at " + found.attrs().publicIp());
         }
-        if (now.get().etcdLeaseId() != held.lease().etcdLeaseId()) {
-            throw new LeaseGoneException("lease " + held.subnet() + " is attached to another etcd lease than the one this agent renews");
+        if (found.etcdLeaseId() != held.lease().etcdLeaseId()) {
+            throw new NodeIdentityConflictException(found, me);
         }
     }
 }

@@ -41,7 +41,8 @@ class DataPlaneTest {
     static final ExternalInterface EXT = new ExternalInterface(ETH1, ip("192.168.56.11"), ip("192.168.56.11"), "--iface=eth1");
     static final String NODE = "node-a";
     static final String STABLE_MAC = VtepMac.forNode(NODE);
-    static final Planner.Self SELF = new Planner.Self(net("10.244.34.0/24"), NODE, "eth1", List.of(net("192.168.56.0/24")));
+    static final Planner.Self SELF = new Planner.Self(net("10.244.34.0/24"),
+            LeaseAttrs.vxlan(ip("192.168.56.11"), 1, STABLE_MAC, new NodeIdentity(NODE, "eth1")), "eth1", List.of(net("192.168.56.0/24")));
 
     static final String MAC_B = "0e:b5:dc:fa:0c:9a";
     static final String MAC_C = "5a:2f:00:11:22:33";

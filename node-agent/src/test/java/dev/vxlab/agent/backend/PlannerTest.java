@@ -29,8 +29,14 @@ class PlannerTest {
     static final NetworkConfig HOST_GW = NetworkConfig.parse(KEY, "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"host-gw\"}}");
 
     /** node-a holds 10.244.34.0/24 and sits on eth1 = 192.168.56.11/24 (and 172.30.0.11/16 on the same interface). */
-    static final Planner.Self SELF = new Planner.Self(net("10.244.34.0/24"), "node-a", "eth1",
+    static final Planner.Self SELF = new Planner.Self(net("10.244.34.0/24"),
+            LeaseAttrs.vxlan(ip("192.168.56.11"), 1, "02:00:00:00:00:34", identity("node-a")), "eth1",
             List.of(net("192.168.56.0/24"), net("172.30.0.0/16")));
+
+    /** Each test node is a machine of its own: its node ID follows from its name. */
+    static NodeIdentity identity(String node) {
+        return node == null ? null : new NodeIdentity(node, "eth1", "1d" + Integer.toHexString(node.hashCode()));
+    }
 
     static Ip4 ip(String s) {
         return Ip4.parse(s);
@@ -41,12 +47,12 @@ class PlannerTest {
     }
 
     static Lease vxlanLease(String subnet, String publicIp, String mac, String node) {
-        return new Lease(net(subnet), LeaseAttrs.vxlan(ip(publicIp), 1, mac, node == null ? null : new NodeIdentity(node, "eth1")),
+        return new Lease(net(subnet), LeaseAttrs.vxlan(ip(publicIp), 1, mac, identity(node)),
                 0x7a01, 10, 10);
     }
 
     static Lease hostGwLease(String subnet, String publicIp, String node) {
-        return new Lease(net(subnet), LeaseAttrs.hostGw(ip(publicIp), new NodeIdentity(node, "eth1")), 0x7a02, 11, 11);
+        return new Lease(net(subnet), LeaseAttrs.hostGw(ip(publicIp), identity(node)), 0x7a02, 11, 11);
     }
 
     static DesiredState plan(NetworkConfig cfg, Lease... leases) {
@@ -106,6 +112,18 @@ class PlannerTest {
         assertEquals(Set.of(new Neighbor(ip("10.244.28.0"), "0e:b5:dc:fa:0c:9a", "flannel.1")), d.neighbors());
         assertEquals(Set.of(new FdbEntry("0e:b5:dc:fa:0c:9a", ip("10.99.0.2"), "flannel.1")), d.fdb());
         assertEquals(Set.of(new Route(net("10.244.28.0/24"), ip("10.244.28.0"), "flannel.1", true)), d.routes());
+    }
+
+    @Test
+    void aLeaseWithThisNodesNameFromAnotherMachineIsAPeer() {
+        // machines cloned with one hostname: the name repeats, the node ID and address do not (it once was
+        // skipped as "ours" on every node: 0 routes of 240 at 16 nodes)
+        Lease twin = new Lease(net("10.244.5.0/24"), LeaseAttrs.vxlan(ip("192.168.56.15"), 1, "02:00:00:00:00:05",
+                new NodeIdentity("node-a", "eth1", "0123456789abcdef0123456789abcdef")), 0x7a05, 13, 13);
+        DesiredState d = plan(VXLAN, twin);
+
+        assertEquals(Set.of(new Route(net("10.244.5.0/24"), ip("10.244.5.0"), "flannel.1", true)), d.routes());
+        assertEquals(Set.of(new FdbEntry("02:00:00:00:00:05", ip("192.168.56.15"), "flannel.1")), d.fdb());
     }
 
     @Test

@@ -680,8 +680,15 @@ class ConfigLoaderTest {
             assertTrue(d.startsWith("etcdEndpoints=[http://127.0.0.1:2379] etcdPrefix=/coreos.com/network tls=false"), d);
             assertTrue(d.contains(" iface=[eth1] "), d);
             assertTrue(d.contains(" subnetLeaseTtl=1h0m0s renewMargin=20m0s "), d);
-            assertTrue(d.endsWith(" nodeName=node-a"), d);
+            assertTrue(d.endsWith(" nodeName=node-a nodeIdFile=/var/lib/vxlab/node-id"), d);
             assertFalse(d.contains("etcdUsername"), d);
+        }
+
+        @Test
+        void nodeIdFileFromTheFlagOrTheEnvironment() {
+            assertEquals(Path.of("/srv/a/node-id"), load("--node-id-file=/srv/a/node-id").nodeIdFile());
+            env.put("FLANNELD_NODE_ID_FILE", "/srv/b/node-id");
+            assertEquals(Path.of("/srv/b/node-id"), load().nodeIdFile());
         }
 
         @Test

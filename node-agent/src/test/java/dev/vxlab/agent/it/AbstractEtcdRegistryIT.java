@@ -164,10 +164,10 @@ abstract class AbstractEtcdRegistryIT {
         LeaseManager.Held held = m.acquire(request(cfg, "kube1", "192.168.56.11", Optional.empty()));
         raw.getKVClient().delete(bytes(SubnetKey.of(PREFIX, held.subnet()))).get(10, TimeUnit.SECONDS);
 
-        assertThrows(LeaseGoneException.class, () -> m.check(held, "kube1"));
+        assertThrows(LeaseGoneException.class, () -> m.check(held, held.lease().attrs()));
         LeaseManager.Held again = m.acquire(request(cfg, "kube1", "192.168.56.11", Optional.of(held.subnet())));
         assertEquals(held.subnet(), again.subnet());
-        m.check(again, "kube1");
+        m.check(again, again.lease().attrs());
     }
 
     @Test
@@ -225,14 +225,14 @@ abstract class AbstractEtcdRegistryIT {
         LeaseManager.Held held = m.acquire(request(cfg, "kube1", "192.168.56.11", Optional.empty()));
         etcd().interrupt();
         try {
-            assertThrows(RegistryUnavailableException.class, () -> m.check(held, "kube1"));
+            assertThrows(RegistryUnavailableException.class, () -> m.check(held, held.lease().attrs()));
         } finally {
             etcd().resume();
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {
-                m.check(held, "kube1");
+                m.check(held, held.lease().attrs());
                 m.renew(held, TTL);
                 break;
             } catch (RegistryUnavailableException e) {

@@ -146,7 +146,8 @@ class AgentProcessIT extends LabIT {
         Files.writeString(file, "# /etc/sysconfig/flanneld\nFLANNEL_ETCD_ENDPOINTS=\"http://192.168.56.1:2379\"\n"
                 + "FLANNEL_ETCD_PREFIX=\"/coreos.com/network\"\nFLANNEL_OPTIONS=\"-iface=eth1 --subnet-lease-ttl=2m\"\n");
         AgentProcess a = new AgentProcess(lab.node(3), "kube3", tmp.resolve("kube3"),
-                List.of("--env-file=" + file, "--subnet-file=" + tmp.resolve("kube3/subnet.env")));
+                List.of("--env-file=" + file, "--subnet-file=" + tmp.resolve("kube3/subnet.env"),
+                        "--node-id-file=" + tmp.resolve("kube3/node-id")));
         agents.add(a);
         a.awaitLine("Using interface with name eth1 and address 192.168.56.13", 20);
         subnetOf(a.awaitLine("Subnet lease acquired: ", 20));

@@ -112,6 +112,44 @@ class LeaseAttrsTest {
     }
 
     @Test
+    void theNodeIdIsWrittenAndReadBack() {
+        LeaseAttrs a = LeaseAttrs.vxlan(Ip4.parse("192.168.56.11"), 1, "8e:b3:bc:05:d1:73",
+                new NodeIdentity("vm", "eth1", "5f0c6a1e2b3d4c5e6f708192a3b4c5d6"));
+        assertTrue(a.toJson().endsWith(",\"Vxlab\":{\"NodeName\":\"vm\",\"Interface\":\"eth1\",\"NodeID\":\"5f0c6a1e2b3d4c5e6f708192a3b4c5d6\"}}"),
+                a.toJson());
+        assertEquals(a, LeaseAttrs.fromJson(a.toJson()));
+    }
+
+    // ---- sameNode: which lease is this node's ----
+
+    private static LeaseAttrs node(String name, String ip, String id) {
+        return LeaseAttrs.vxlan(Ip4.parse(ip), 1, "02:00:00:00:00:01", new NodeIdentity(name, "eth1", id));
+    }
+
+    private static final String ID_1 = "11111111111111111111111111111111";
+    private static final String ID_2 = "22222222222222222222222222222222";
+
+    @Test
+    void sameNodeByNodeIdAndNameOrAddress() {
+        LeaseAttrs me = node("vm", "192.168.56.11", ID_1);
+        assertTrue(node("vm", "192.168.56.11", ID_1).sameNode(me), "restart");
+        assertTrue(node("vm", "192.168.56.99", ID_1).sameNode(me), "address changed");
+        assertTrue(node("kube1", "192.168.56.11", ID_1).sameNode(me), "renamed");
+        assertFalse(node("kube1", "192.168.56.99", ID_1).sameNode(me), "one ID file given to two agents: name and address differ");
+        assertFalse(node("vm", "192.168.56.12", ID_2).sameNode(me), "another machine with the same hostname");
+        assertFalse(node("vm", "192.168.56.11", ID_2).sameNode(me), "another machine with the same hostname and address (NAT)");
+    }
+
+    @Test
+    void sameNodeWithoutNodeIdNeedsNameAndAddress() {
+        LeaseAttrs me = node("vm", "192.168.56.11", ID_1);
+        assertTrue(node("vm", "192.168.56.11", null).sameNode(me), "written before node IDs");
+        assertFalse(node("vm", "192.168.56.12", null).sameNode(me), "the name alone is not enough");
+        assertFalse(node("kube1", "192.168.56.11", null).sameNode(me), "the address alone is not enough");
+        assertFalse(LeaseAttrs.vxlan(Ip4.parse("192.168.56.11"), 1, "02:00:00:00:00:01", null).sameNode(me), "a flanneld lease");
+    }
+
+    @Test
     void aVxlabValueIsStillAFlannelValue() {
         LeaseAttrs a = LeaseAttrs.vxlan(Ip4.parse("10.99.0.2"), 1, "0e:b5:dc:fa:0c:9a", new NodeIdentity("kube1", "eth1"));
         Map<String, Object> m = Json.parseObject(a.toJson());

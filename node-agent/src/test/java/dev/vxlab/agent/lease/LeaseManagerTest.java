@@ -76,9 +76,18 @@ class LeaseManagerTest {
         return Ip4Net.parse(s);
     }
 
+    /** A node on a machine of its own: unless a test says otherwise, each node name is one machine, with its own node ID. */
     private static LeaseAttrs attrs(String node, String publicIp, String iface) {
+        return attrs(node, publicIp, iface, idOf(node));
+    }
+
+    private static LeaseAttrs attrs(String node, String publicIp, String iface, String nodeId) {
         return LeaseAttrs.vxlan(Ip4.parse(publicIp), 1, "0e:b5:dc:fa:0c:" + String.format("%02x", node.hashCode() & 0xff),
-                new LeaseAttrs.NodeIdentity(node, iface));
+                new LeaseAttrs.NodeIdentity(node, iface, nodeId));
+    }
+
+    private static String idOf(String machine) {
+        return String.format("%032x", machine.hashCode() & 0xffffffffL);
     }
 
     private static LeaseAttrs attrs(String node, String publicIp) {
@@ -480,7 +489,7 @@ class LeaseManagerTest {
     void checkPassesWhileTheLeaseIsOurs() {
         LeaseManager m = manager();
         LeaseManager.Held held = m.acquire(request(attrs("kube1", "192.168.56.11")));
-        m.check(held, "kube1");
+        m.check(held, held.lease().attrs());
     }
 
     @Test
@@ -488,7 +497,7 @@ class LeaseManagerTest {
         LeaseManager m = manager();
         LeaseManager.Held held = m.acquire(request(attrs("kube1", "192.168.56.11")));
         registry.deleteKey(held.subnet());
-        LeaseGoneException e = assertThrows(LeaseGoneException.class, () -> m.check(held, "kube1"));
+        LeaseGoneException e = assertThrows(LeaseGoneException.class, () -> m.check(held, held.lease().attrs()));
         assertTrue(e.getMessage().contains(held.subnet() + " no longer exists"), e.getMessage());
     }
 
@@ -497,7 +506,7 @@ class LeaseManagerTest {
         LeaseManager m = manager();
         LeaseManager.Held held = m.acquire(request(attrs("kube1", "192.168.56.11")));
         registry.expire(held.subnet());
-        assertThrows(LeaseGoneException.class, () -> m.check(held, "kube1"));
+        assertThrows(LeaseGoneException.class, () -> m.check(held, held.lease().attrs()));
     }
 
     @Test
@@ -506,18 +515,21 @@ class LeaseManagerTest {
         LeaseManager.Held held = m.acquire(request(attrs("kube1", "192.168.56.11")));
         registry.expire(held.subnet());
         registry.seed(held.subnet(), attrs("kube9", "192.168.56.19"));
-        LeaseGoneException e = assertThrows(LeaseGoneException.class, () -> m.check(held, "kube1"));
+        LeaseGoneException e = assertThrows(LeaseGoneException.class, () -> m.check(held, held.lease().attrs()));
         assertTrue(e.getMessage().contains("now held by kube9"), e.getMessage());
     }
 
     @Test
-    void checkThrowsWhenTheKeyMovedToAnotherStoreLease() {
+    void checkRefusesWhenAnAgentWithThisNodesIdentityRewroteTheKey() {
         LeaseManager m = manager();
         LeaseManager.Held held = m.acquire(request(attrs("kube1", "192.168.56.11")));
-        // a second agent with the same node name rewrote the key under its own store lease
-        registry.replace(held.lease(), attrs("kube1", "192.168.56.11"), TTL).orElseThrow();
-        LeaseGoneException e = assertThrows(LeaseGoneException.class, () -> m.check(held, "kube1"));
-        assertTrue(e.getMessage().contains("another etcd lease"), e.getMessage());
+        // a machine cloned with this one's node ID file (or a second agent here) rewrote the key under its own
+        // store lease: taking it back would start the two taking it from each other in turn
+        registry.replace(held.lease(), attrs("kube1", "192.168.56.21"), TTL).orElseThrow();
+        NodeIdentityConflictException e = assertThrows(NodeIdentityConflictException.class, () -> m.check(held, held.lease().attrs()));
+        assertTrue(e.getMessage().contains("rewritten by another agent with the same node ID, now advertising 192.168.56.21 from eth1"
+                + " (this node: 192.168.56.11 from eth1)"), e.getMessage());
+        assertTrue(e.hint().contains("/var/lib/vxlab/node-id"), e.hint());
     }
 
     // ---- renew ----
@@ -568,6 +580,136 @@ class LeaseManagerTest {
         LeaseManager.Held again = manager().acquire(request(CONFIG, attrs("kube1", "192.168.56.11"), held.subnet()));
         assertEquals(held.subnet(), again.subnet());
         assertFalse(again.reused());
+    }
+
+    // ---- machines that share a hostname (cloned VMs, boxes without a hostname of their own) ----
+
+    @Test
+    void aLiveLeaseWithThisNameFromAnotherMachineIsNotReusedButLeftAlone() {
+        Lease twin = registry.seed(net("10.244.52.0/24"), attrs("vm", "192.168.56.12", "eth1", idOf("machine-2")));
+        LeaseManager.Held held = manager().acquire(request(attrs("vm", "192.168.56.11", "eth1", idOf("machine-1"))));
+
+        assertFalse(held.reused(), "another machine's lease is not 'found for this node'");
+        assertNotEquals(twin.subnet(), held.subnet());
+        assertEquals(Optional.of(twin), registry.get(twin.subnet()), "the twin's lease is untouched");
+        assertEquals(2, registry.size());
+    }
+
+    @Test
+    void aTwinOnTheSameNatAddressIsRefusedAndTheRefusalNamesTheSharedName() {
+        // cloned boxes without a hostname, agents on the NAT eth0: one name, one address, two machines
+        Lease twin = registry.seed(net("10.244.52.0/24"), attrs("vm", "10.0.2.15", "eth0", idOf("machine-2")));
+        long before = registry.revision();
+        DuplicatePublicIpException e = assertThrows(DuplicatePublicIpException.class,
+                () -> manager().acquire(request(attrs("vm", "10.0.2.15", "eth0", idOf("machine-1")))));
+
+        assertTrue(e.getMessage().contains("node vm already advertises public IP 10.0.2.15 (from its interface eth0)"), e.getMessage());
+        assertTrue(e.getMessage().contains("That lease carries this node's name too, but node ID " + idOf("machine-2")), e.getMessage());
+        assertTrue(e.getMessage().contains("etcdctl del <prefix>/subnets/10.244.52.0-24"), e.getMessage());
+        assertEquals(Optional.of(twin), registry.get(twin.subnet()));
+        assertEquals(before, registry.revision(), "nothing was written");
+    }
+
+    @Test
+    void eightMachinesWithOneHostnameGetEightSubnetsAndNoneLosesItsLease() {
+        List<LeaseAttrs> machines = new ArrayList<>();
+        List<LeaseManager.Held> held = new ArrayList<>();
+        for (int i = 1; i <= 8; i++) {
+            LeaseAttrs a = attrs("vm", "192.168.56." + (10 + i), "eth1", idOf("machine-" + i));
+            machines.add(a);
+            held.add(new LeaseManager(registry, CLOCK, new Random(42)).acquire(request(a)));
+        }
+        assertEquals(8, held.stream().map(LeaseManager.Held::subnet).distinct().count(), "distinct subnets: " + held);
+        assertEquals(8, registry.size());
+        // restarts, each in turn: every machine gets its own subnet back and no check sees a lease taken away
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < 8; i++) {
+                LeaseManager.Held again = manager().acquire(request(machines.get(i)));
+                assertTrue(again.reused());
+                assertEquals(held.get(i).subnet(), again.subnet());
+                held.set(i, again);
+            }
+            for (int i = 0; i < 8; i++) {
+                manager().check(held.get(i), machines.get(i));
+            }
+        }
+        assertEquals(8, registry.size());
+    }
+
+    @Test
+    void aMachineWhoseAddressChangedGetsItsSubnetBackAtOnce() {
+        // same machine (node ID) and name, new address: the node ID says it is this node's own lease
+        Lease old = registry.seed(net("10.244.34.0/24"), attrs("vm", "192.168.56.11", "eth1", idOf("machine-1")));
+        LeaseManager.Held held = manager().acquire(request(attrs("vm", "192.168.56.31", "eth1", idOf("machine-1"))));
+        assertTrue(held.reused());
+        assertEquals(old.subnet(), held.subnet());
+        assertEquals(Ip4.parse("192.168.56.31"), registry.get(old.subnet()).orElseThrow().attrs().publicIp());
+        assertEquals(1, registry.size());
+    }
+
+    @Test
+    void aRenamedMachineKeepsItsSubnet() {
+        Lease old = registry.seed(net("10.244.34.0/24"), attrs("vm", "192.168.56.11", "eth1", idOf("machine-1")));
+        LeaseManager.Held held = manager().acquire(request(attrs("kube1", "192.168.56.11", "eth1", idOf("machine-1"))));
+        assertTrue(held.reused());
+        assertEquals(old.subnet(), held.subnet());
+        assertEquals("kube1", registry.get(old.subnet()).orElseThrow().holder());
+    }
+
+    @Test
+    void aLeaseOfAnotherMachineWithThisNameIsTakenOverOnlyOnceItExpired() {
+        // this node's old subnet (its subnet.env) is held by the old holder; once that stops renewing, it is free
+        Ip4Net mineBefore = net("10.244.34.0/24");
+        registry.seed(mineBefore, attrs("vm", "192.168.56.11", "eth1", idOf("old-disk")));
+        LeaseAttrs me = attrs("vm", "192.168.56.21", "eth1", idOf("new-disk"));
+
+        LeaseManager.Held whileLive = manager().acquire(request(CONFIG, me, mineBefore));
+        assertNotEquals(mineBefore, whileLive.subnet(), "a live lease of another machine is never shared");
+
+        // later: the old holder stopped renewing and its lease expired (and so did the stand-in this node took meanwhile)
+        registry.expire(whileLive.subnet());
+        registry.expire(mineBefore);
+        LeaseManager.Held afterExpiry = manager().acquire(request(CONFIG, me, mineBefore));
+        assertEquals(mineBefore, afterExpiry.subnet());
+        assertFalse(afterExpiry.reused());
+    }
+
+    @Test
+    void aLeaseWithoutNodeIdIsThisNodesOnlyWithTheSameNameAndAddress() {
+        // written by vxlabd before node IDs: name and address together still identify the node (upgrade path) ...
+        Lease legacy = registry.seed(net("10.244.34.0/24"), attrs("vm", "192.168.56.11", "eth1", null));
+        LeaseManager.Held held = manager().acquire(request(attrs("vm", "192.168.56.11", "eth1", idOf("machine-1"))));
+        assertTrue(held.reused());
+        assertEquals(legacy.subnet(), held.subnet());
+        assertEquals(idOf("machine-1"), registry.get(legacy.subnet()).orElseThrow().attrs().node().id(), "now written with the node ID");
+
+        // ... the name alone does not: that is how cloned machines all took one subnet
+        Lease other = registry.seed(net("10.244.52.0/24"), attrs("vm", "192.168.56.12", "eth1", null));
+        LeaseManager.Held second = manager().acquire(request(attrs("vm", "192.168.56.13", "eth1", idOf("machine-3"))));
+        assertFalse(second.reused());
+        assertNotEquals(other.subnet(), second.subnet());
+        assertEquals(Optional.of(other), registry.get(other.subnet()));
+    }
+
+    @Test
+    void agentsGivenOneNodeIdFileByMistakeStillGetASubnetEach() {
+        // namespaces of one host sharing its /var/lib/vxlab/node-id: names and addresses differ
+        String shared = idOf("one-host");
+        Ip4Net a = manager().acquire(request(attrs("kube1", "192.168.56.11", "eth1", shared))).subnet();
+        Ip4Net b = manager().acquire(request(attrs("kube2", "192.168.56.12", "eth1", shared))).subnet();
+        assertNotEquals(a, b);
+        assertEquals(2, registry.size());
+    }
+
+    @Test
+    void checkSaysGoneWhenATwinWithThisNameTookTheSubnetAfterExpiry() {
+        LeaseManager m = manager();
+        LeaseAttrs me = attrs("vm", "192.168.56.11", "eth1", idOf("machine-1"));
+        LeaseManager.Held held = m.acquire(request(me));
+        registry.expire(held.subnet());
+        registry.seed(held.subnet(), attrs("vm", "192.168.56.12", "eth1", idOf("machine-2")));
+        LeaseGoneException e = assertThrows(LeaseGoneException.class, () -> m.check(held, me));
+        assertTrue(e.getMessage().contains("now held by vm at 192.168.56.12"), e.getMessage());
     }
 
     // ---- many agents at once ----

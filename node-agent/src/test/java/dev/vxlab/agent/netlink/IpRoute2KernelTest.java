@@ -145,7 +145,9 @@ class IpRoute2KernelTest {
     void whatTheAgentInstalledReadsBackAsNothingToDo() {
         // the fixtures hold the entries for one vxlan peer, plus a host-gw style route left on eth1
         NetworkConfig cfg = NetworkConfig.parse("/coreos.com/network/config", "{\"Network\":\"10.244.0.0/16\"}");
-        Planner.Self self = new Planner.Self(net("10.244.34.0/24"), "node-a", "eth1", List.of(net("192.168.77.0/24")));
+        Planner.Self self = new Planner.Self(net("10.244.34.0/24"),
+                LeaseAttrs.vxlan(ip("192.168.77.11"), 1, "02:00:00:00:00:34", new LeaseAttrs.NodeIdentity("node-a", "eth1")),
+                "eth1", List.of(net("192.168.77.0/24")));
         Lease peer = new Lease(net("10.244.2.0/24"), LeaseAttrs.vxlan(ip("192.168.77.12"), 1, "02:AA:BB:CC:DD:EE", null), 1, 2, 2);
         DesiredState desired = Planner.plan(cfg, self, List.of(peer));
         DesiredState actual = new DesiredState(

@@ -5,7 +5,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * The VTEP MAC address a node advertises in its lease, derived from the node name: locally administered,
+ * The VTEP MAC address a node advertises in its lease, derived from the node's name and node ID (the agent
+ * passes both as one seed, so that machines sharing a hostname get MACs of their own): locally administered,
  * unicast, and the same after every restart. flanneld lets the kernel pick a random MAC when it creates
  * flannel.1, so a restarted node can come back with a new MAC while peers still hold the old one in their
  * FDB (flannel #1795); a stable MAC avoids that. The VXLAN device is created with this address.
@@ -14,10 +15,10 @@ public final class VtepMac {
     private VtepMac() {
     }
 
-    public static String forNode(String nodeName) {
+    public static String forNode(String seed) {
         byte[] h;
         try {
-            h = MessageDigest.getInstance("SHA-256").digest(("vxlab-vtep:" + nodeName).getBytes(StandardCharsets.UTF_8));
+            h = MessageDigest.getInstance("SHA-256").digest(("vxlab-vtep:" + seed).getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
