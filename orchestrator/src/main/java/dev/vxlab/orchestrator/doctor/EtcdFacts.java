@@ -1,0 +1,48 @@
+package dev.vxlab.orchestrator.doctor;
+
+import dev.vxlab.agent.lease.LeaseAttrs;
+import dev.vxlab.agent.lease.SubnetKey;
+import dev.vxlab.agent.net.Ip4Net;
+import java.util.List;
+
+/**
+ * What etcd held when the doctor read it: the network config and every lease with the seconds it has left
+ * ({@code ttl} null when the key has no etcd lease). {@code error} is set when etcd could not be read.
+ */
+public record EtcdFacts(String endpoint, String error, String config, List<LeaseFact> leases) {
+
+    /** A lease key, its value as stored, and its parsed value (null when the value is not a lease). */
+    public record LeaseFact(String key, Ip4Net subnet, String value, LeaseAttrs attrs, Long ttl) {
+        /** The key and value as {@code etcdctl get} prints them. */
+        public String etcdctlLine() {
+            return key + " " + value;
+        }
+
+        public String nodeName() {
+            return attrs == null || attrs.node() == null ? null : attrs.node().name();
+        }
+
+        /** A key and value read from etcd; null when the key is not a lease key under {@code prefix}. */
+        public static LeaseFact of(String prefix, String key, String value, Long ttl) {
+            Ip4Net subnet = SubnetKey.parse(prefix, key).orElse(null);
+            if (subnet == null) {
+                return null;
+            }
+            LeaseAttrs attrs;
+            try {
+                attrs = LeaseAttrs.fromJson(value);
+            } catch (IllegalArgumentException e) {
+                attrs = null;
+            }
+            return new LeaseFact(key, subnet, value, attrs, ttl);
+        }
+    }
+
+    public static EtcdFacts unreadable(String endpoint, String error) {
+        return new EtcdFacts(endpoint, error, null, List.of());
+    }
+
+    public boolean readable() {
+        return error == null;
+    }
+}
