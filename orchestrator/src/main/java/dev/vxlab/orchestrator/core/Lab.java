@@ -2,14 +2,15 @@ package dev.vxlab.orchestrator.core;
 
 import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.lab.LabState;
+import dev.vxlab.orchestrator.provider.Providers;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import dev.vxlab.orchestrator.spec.SpecLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Locale;
 
 /** Finds a lab by spec file or by name: its spec and its state directory (~/.vxlab/labs/NAME, or $VXLAB_HOME/labs/NAME). */
 public record Lab(LabSpec spec, LabState state) {
@@ -40,8 +41,8 @@ public record Lab(LabSpec spec, LabState state) {
             LabSpec spec = SpecLoader.load(p);
             LabState state = LabState.load(dir(home, spec.name()), spec.name());
             String provider = state.string("provider");
-            if (provider != null && !provider.equals(spec.provider().name().toLowerCase(Locale.ROOT))) {
-                spec = SpecLoader.load(p, LabSpec.Provider.valueOf(provider.toUpperCase(Locale.ROOT)));
+            if (provider != null && !provider.equals(Providers.id(spec.provider()))) {
+                spec = SpecLoader.load(p, recorded(spec.name(), provider));
             }
             return new Lab(spec, state);
         }
@@ -59,8 +60,19 @@ public record Lab(LabSpec spec, LabState state) {
                     "give the spec file instead of the name");
         }
         String provider = state.string("provider");
-        return new Lab(SpecLoader.load(Path.of(source), provider == null ? null : LabSpec.Provider.valueOf(provider.toUpperCase(Locale.ROOT))),
-                state);
+        return new Lab(SpecLoader.load(Path.of(source), provider == null ? null : recorded(specOrName, provider)), state);
+    }
+
+    /** The provider a lab's state names, or an error naming the known ones. */
+    private static LabSpec.Provider recorded(String lab, String provider) {
+        return Arrays.stream(LabSpec.Provider.values()).filter(p -> Providers.id(p).equals(provider)).findFirst()
+                .orElseThrow(() -> unknownProvider(lab, provider));
+    }
+
+    static VxlabException unknownProvider(String lab, String provider) {
+        return new VxlabException("lab " + lab + " was made by provider " + provider + ", which this vxlab does not know",
+                "known providers: " + Arrays.stream(LabSpec.Provider.values()).map(Providers::id).toList()
+                        + "; take the lab down with the vxlab that made it");
     }
 
     /** The node of that name, or an error listing the lab's nodes. */

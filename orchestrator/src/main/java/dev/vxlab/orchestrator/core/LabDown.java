@@ -1,6 +1,5 @@
 package dev.vxlab.orchestrator.core;
 
-import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.lab.LabState;
 import dev.vxlab.orchestrator.provider.Providers;
 import dev.vxlab.orchestrator.spec.SpecLoader;
@@ -37,8 +36,7 @@ public final class LabDown {
         String recorded = state.string("provider");
         Providers.Provider provider = context.providers().recorded(recorded);
         if (provider == null) {
-            throw new VxlabException("lab " + name + " was made by provider " + recorded + ", which this vxlab does not know",
-                    "take it down with the vxlab that made it");
+            throw Lab.unknownProvider(name, recorded);
         }
         if (provider.teardown() != null) {
             provider.teardown().down(state, context.providers().context());
