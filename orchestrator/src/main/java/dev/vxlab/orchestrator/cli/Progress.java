@@ -1,33 +1,36 @@
 package dev.vxlab.orchestrator.cli;
 
-import java.io.PrintStream;
+import dev.vxlab.orchestrator.core.Report;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** One line per step and node as it happens ("[agent] kube1 lease 10.244.34.0/24 (0.41 s)"), timings at the end. */
-final class Progress {
-    private final PrintStream out;
+final class Progress implements Report {
+    private final PrintWriter out;
     private final boolean quiet;
     private final Map<String, Long> stepNanos = new LinkedHashMap<>();
     private final List<String> order = new ArrayList<>();
     private String current;
     private long started;
 
-    Progress(PrintStream out, boolean quiet) {
+    Progress(PrintWriter out, boolean quiet) {
         this.out = out;
         this.quiet = quiet;
     }
 
-    void step(String name) {
+    @Override
+    public synchronized void step(String name) {
         end();
         current = name;
         started = System.nanoTime();
         order.add(name);
     }
 
-    void line(String text) {
+    @Override
+    public synchronized void line(String text) {
         if (!quiet) {
             out.printf("[%s] %s (%.2f s)%n", current, text, (System.nanoTime() - started) / 1e9);
             out.flush();

@@ -1,16 +1,13 @@
 package dev.vxlab.orchestrator.etcd;
 
 import dev.vxlab.agent.json.Json;
-import dev.vxlab.agent.lease.SubnetKey;
 import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.lab.Host;
 import dev.vxlab.orchestrator.lab.LabState;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -27,26 +24,33 @@ import java.util.function.Consumer;
  * answers and the image is present (or can be pulled), else process, else an error saying how to get either.
  */
 public final class LabEtcd {
-    private LabEtcd() {
+    private final Host host;
+    private final EtcdGateway gateway;
+    private final Consumer<String> verbose;
+
+    public LabEtcd(Host host, EtcdGateway gateway, Consumer<String> verbose) {
+        this.host = host;
+        this.gateway = gateway;
+        this.verbose = verbose;
     }
 
     public record Started(String mode, String why, List<String> endpoints) {
     }
 
-    public static Started start(LabSpec spec, LabState state, Consumer<String> verbose) {
+    public Started start(LabSpec spec, LabState state) {
         LabSpec.Etcd e = spec.etcd();
         if (e.mode() == LabSpec.EtcdMode.EXTERNAL) {
             return new Started("external", "given in the spec", e.endpoints().stream().map(URI::toString).toList());
         }
-        String host = spec.underlay().hostIp().toString();
-        String endpoint = "http://" + host + ":2379";
+        String ip = spec.underlay().hostIp().toString();
+        String endpoint = "http://" + ip + ":2379";
         String mode;
         String why;
         if (e.mode() == LabSpec.EtcdMode.AUTO) {
-            boolean docker = Host.run("docker", "info", "--format", "{{.ServerVersion}}").ok();
-            boolean image = docker && (Host.run("docker", "image", "inspect", e.image()).ok()
-                    || Host.run("timeout", "60", "docker", "pull", "-q", e.image()).ok());
-            boolean binary = Host.run("sh", "-c", "command -v etcd").ok();
+            boolean docker = host.run("docker", "info", "--format", "{{.ServerVersion}}").ok();
+            boolean image = docker && (host.run("docker", "image", "inspect", e.image()).ok()
+                    || host.run("timeout", "60", "docker", "pull", "-q", e.image()).ok());
+            boolean binary = host.run("sh", "-c", "command -v etcd").ok();
             if (image) {
                 mode = "container";
                 why = "Docker answers and image " + e.image() + " is present";
@@ -69,57 +73,47 @@ public final class LabEtcd {
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
-        if (healthy(endpoint)) {
+        if (gateway.healthy(endpoint)) {
             return new Started(mode, why + "; already running", List.of(endpoint));
         }
         List<String> args = List.of("--name", "vxlab-" + spec.name(), "--data-dir", "/DATA",
                 "--listen-client-urls", endpoint, "--advertise-client-urls", endpoint,
-                "--listen-peer-urls", "http://" + host + ":2380", "--initial-advertise-peer-urls", "http://" + host + ":2380",
-                "--initial-cluster", "vxlab-" + spec.name() + "=http://" + host + ":2380");
+                "--listen-peer-urls", "http://" + ip + ":2380", "--initial-advertise-peer-urls", "http://" + ip + ":2380",
+                "--initial-cluster", "vxlab-" + spec.name() + "=http://" + ip + ":2380");
         if (mode.equals("container")) {
             String name = "vxlab-" + spec.name() + "-etcd";
-            Host.run("docker", "rm", "-f", name);
+            // recorded by name before it is made (down removes it even when vxlab stops before docker answers)
+            state.put("etcdContainer", name);
+            host.run("docker", "rm", "-f", name);
             List<String> cmd = new java.util.ArrayList<>(List.of("docker", "run", "-d", "--name", name, "--network", "host",
                     "--label", "dev.vxlab.lab=" + spec.name(), "-v", data + ":/var/lib/etcd", e.image()));
             args.forEach(a -> cmd.add(a.equals("/DATA") ? "/var/lib/etcd/data" : a));
             verbose.accept(String.join(" ", cmd));
-            String id = Host.must("start etcd in a container", cmd.toArray(String[]::new)).trim();
-            state.put("etcdContainer", id);
+            host.must("start etcd in a container", cmd.toArray(String[]::new));
         } else {
             List<String> cmd = new java.util.ArrayList<>(List.of("setsid", "etcd"));
             args.forEach(a -> cmd.add(a.equals("/DATA") ? data.resolve("data").toString() : a));
             verbose.accept(String.join(" ", cmd));
-            state.pid("etcd", Host.spawn(cmd, state.dir().resolve("etcd.log")));
+            state.pid("etcd", host.spawn(cmd, state.dir().resolve("etcd.log")));
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!healthy(endpoint)) {
+        while (!gateway.healthy(endpoint)) {
             if (System.nanoTime() > deadline) {
                 throw new VxlabException("etcd (" + mode + ") did not answer at " + endpoint + " within 30 s",
                         mode.equals("container") ? "docker logs vxlab-" + spec.name() + "-etcd" : "see " + state.dir().resolve("etcd.log"));
             }
-            Host.sleep(100);
+            host.sleep(100);
         }
         state.put("etcdEndpoint", endpoint);
         return new Started(mode, why, List.of(endpoint));
     }
 
-    public static void stop(LabState state, Consumer<String> verbose) {
+    public void stop(LabState state) {
         String id = state.string("etcdContainer");
         if (id != null) {
             verbose.accept("docker rm -f " + id);
-            Host.run("docker", "rm", "-f", id);
+            host.run("docker", "rm", "-f", id);
             state.put("etcdContainer", null);
-        }
-    }
-
-    static boolean healthy(String endpoint) {
-        try {
-            HttpURLConnection c = (HttpURLConnection) URI.create(endpoint + "/health").toURL().openConnection();
-            c.setConnectTimeout(300);
-            c.setReadTimeout(1000);
-            return c.getResponseCode() == 200;
-        } catch (IOException e) {
-            return false;
         }
     }
 
@@ -137,49 +131,5 @@ public final class LabEtcd {
         m.put("SubnetLen", (long) n.subnetLen());
         m.put("Backend", backend);
         return Json.write(m);
-    }
-
-    /**
-     * Writes the network config; returns false when it was already there, unchanged. Through etcd's JSON
-     * gateway (/v3/kv/range and /v3/kv/put, keys and values base64): one HTTP request each, no gRPC client to
-     * load for a single key.
-     */
-    public static boolean writeConfig(List<String> endpoints, String prefix, String json) {
-        String endpoint = endpoints.get(0);
-        String key = b64(SubnetKey.config(prefix));
-        try {
-            Map<String, Object> range = Json.parseObject(post(endpoint + "/v3/kv/range", "{\"key\":\"" + key + "\"}"));
-            if (range.get("kvs") instanceof List<?> kvs && !kvs.isEmpty() && kvs.get(0) instanceof Map<?, ?> kv
-                    && json.equals(new String(java.util.Base64.getDecoder().decode(String.valueOf(kv.get("value"))), StandardCharsets.UTF_8))) {
-                return false;
-            }
-            post(endpoint + "/v3/kv/put", "{\"key\":\"" + key + "\",\"value\":\"" + b64(json) + "\"}");
-            return true;
-        } catch (IOException | RuntimeException e) {
-            throw new VxlabException("cannot write the network config to etcd at " + endpoint + ": " + e.getMessage(),
-                    "check that etcd answers: curl " + endpoint + "/health", e);
-        }
-    }
-
-    private static String b64(String s) {
-        return java.util.Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String post(String url, String body) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
-        c.setConnectTimeout(3000);
-        c.setReadTimeout(10_000);
-        c.setRequestMethod("POST");
-        c.setDoOutput(true);
-        c.setRequestProperty("Content-Type", "application/json");
-        try (var out = c.getOutputStream()) {
-            out.write(body.getBytes(StandardCharsets.UTF_8));
-        }
-        if (c.getResponseCode() != 200) {
-            throw new IOException("HTTP " + c.getResponseCode() + " from " + url);
-        }
-        try (var in = c.getInputStream()) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 }

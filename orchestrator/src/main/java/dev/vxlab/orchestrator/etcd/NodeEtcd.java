@@ -6,7 +6,6 @@ import dev.vxlab.orchestrator.lab.LabState;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import dev.vxlab.orchestrator.transport.RemoteShell;
 import dev.vxlab.orchestrator.transport.Shell;
-import dev.vxlab.orchestrator.transport.SshjShell;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,14 +31,19 @@ public final class NodeEtcd {
     static final String LOG = "/var/log/vxlab-etcd.log";
     static final String CONTAINER = "vxlab-etcd";
 
-    private NodeEtcd() {
+    private final Host host;
+    private final EtcdGateway gateway;
+
+    public NodeEtcd(Host host, EtcdGateway gateway) {
+        this.host = host;
+        this.gateway = gateway;
     }
 
     /** What was started: for the agents {@code endpoints}; for vxlab, {@code local} (a forwarded port). */
     public record Started(String mode, String why, List<String> endpoints, String local) {
     }
 
-    public static Started start(LabSpec spec, LabSpec.Node node, SshjShell sh, LabState state) {
+    public Started start(LabSpec spec, LabSpec.Node node, RemoteShell sh, LabState state) {
         String ip = node.ip().toString();
         String endpoint = "http://" + ip + ":2379";
         String local = forward(sh);
@@ -54,7 +58,7 @@ public final class NodeEtcd {
         String why = spec.etcd().mode() == LabSpec.EtcdMode.AUTO
                 ? (docker ? "Docker answers on " + node.name() : "no Docker on " + node.name() + "; the etcd binary is copied there")
                 : "asked for in the spec";
-        if (LabEtcd.healthy(local)) {
+        if (gateway.healthy(local)) {
             // ours only if it is the process vxlab started (its pid file, its binary) or the container with this lab's label
             boolean ours = sh.exec("p=$(cat " + PID + " 2>/dev/null) && [ \"$(readlink /proc/$p/exe 2>/dev/null)\" = " + BIN + " ]").ok()
                     || sh.exec("[ \"$(docker inspect -f '{{index .Config.Labels \"dev.vxlab.lab\"}}' " + CONTAINER + " 2>/dev/null)\" = "
@@ -94,21 +98,21 @@ public final class NodeEtcd {
                     mode.equals("container") ? "docker logs " + CONTAINER + " on " + node.name() : "see " + LOG + " on " + node.name());
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!LabEtcd.healthy(local)) {
+        while (!gateway.healthy(local)) {
             if (System.nanoTime() > deadline) {
                 String log = mode.equals("container") ? sh.exec("docker logs --tail 5 " + CONTAINER + " 2>&1").stdout()
                         : sh.exec("tail -5 " + LOG).stdout();
                 throw new VxlabException("etcd (" + mode + ") on " + node.name() + " did not answer within 30 s:\n    "
                         + log.trim().replace("\n", "\n    "), "vxlab ssh " + spec.name() + " " + node.name());
             }
-            Host.sleep(100);
+            host.sleep(100);
         }
         return new Started(mode, why, List.of(endpoint), local);
     }
 
     /** This machine's etcd binary, copied to the node for mode process. */
-    static byte[] etcdBinary() {
-        Host.Result which = Host.run("sh", "-c", "command -v etcd");
+    byte[] etcdBinary() {
+        Host.Result which = host.run("sh", "-c", "command -v etcd");
         if (!which.ok()) {
             throw new VxlabException("etcd mode process on a node copies this machine's etcd binary, and there is none here",
                     "install it (apt-get install etcd-server), or use etcd: {mode: container, on: ...} with Docker on the node");
@@ -121,7 +125,7 @@ public final class NodeEtcd {
     }
 
     /** For status: the local endpoint of an etcd on a node, forwarded over that node's session. */
-    public static String forward(SshjShell sh) {
+    public static String forward(RemoteShell sh) {
         return "http://127.0.0.1:" + sh.forward("127.0.0.1", 2379);
     }
 }

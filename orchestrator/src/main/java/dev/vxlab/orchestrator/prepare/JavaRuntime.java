@@ -27,14 +27,14 @@ public final class JavaRuntime {
     public record Archive(Path file, byte[] content, String id) {
     }
 
-    public static Archive archive(Path cacheDir) {
+    public static Archive archive(Path cacheDir, Host host) {
         String version = Runtime.version().toString();
         String name = "vxlab-jre-" + version.replaceAll("[^A-Za-z0-9.]", "_") + "-" + Integer.toHexString(MODULES.hashCode()) + ".tar.gz";
         Path archive = cacheDir.resolve(name);
         try {
             Files.createDirectories(cacheDir);
             if (!Files.isRegularFile(archive)) {
-                build(archive);
+                build(archive, host);
             }
             byte[] content = Files.readAllBytes(archive);
             return new Archive(archive, content, SshjShell.sha256(content));
@@ -43,7 +43,7 @@ public final class JavaRuntime {
         }
     }
 
-    private static void build(Path archive) throws IOException {
+    private static void build(Path archive, Host host) throws IOException {
         Path jlink = Path.of(System.getProperty("java.home"), "bin", "jlink");
         if (!Files.isExecutable(jlink)) {
             throw new VxlabException("a node has no Java 17 and this machine's Java (" + System.getProperty("java.home")
@@ -52,13 +52,13 @@ public final class JavaRuntime {
         Path tmp = Files.createTempDirectory(archive.getParent(), ".jre-");
         try {
             Path image = tmp.resolve("jre");
-            Host.must("build the agent's Java runtime (jlink)", jlink.toString(), "--add-modules", String.join(",", MODULES),
+            host.must("build the agent's Java runtime (jlink)", jlink.toString(), "--add-modules", String.join(",", MODULES),
                     "--strip-debug", "--no-header-files", "--no-man-pages", "--compress=2", "--output", image.toString());
             Path partial = tmp.resolve("jre.tar.gz");
-            Host.must("pack the agent's Java runtime", "tar", "-C", image.toString(), "-czf", partial.toString(), ".");
+            host.must("pack the agent's Java runtime", "tar", "-C", image.toString(), "-czf", partial.toString(), ".");
             Files.move(partial, archive, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } finally {
-            Host.run("rm", "-rf", tmp.toString());
+            host.run("rm", "-rf", tmp.toString());
         }
     }
 

@@ -2,13 +2,16 @@ package dev.vxlab.orchestrator.provider;
 
 import dev.vxlab.agent.net.Ip4;
 import dev.vxlab.orchestrator.spec.LabSpec;
+import dev.vxlab.orchestrator.transport.RemoteShell;
 import dev.vxlab.orchestrator.transport.SshjShell;
 import java.util.function.Consumer;
 
 /**
  * Where a lab's nodes come from: network namespaces this machine builds (netns), Vagrant machines (vagrant),
- * or hosts that exist already (ssh). Once the machines are up, every provider ends in the same thing — an SSH
- * target per node — and from there vxlab runs one code path (prepare, etcd, files, agents, verify).
+ * or hosts that exist already (ssh). Once the machines are up, every provider ends in the same thing — a
+ * {@link RemoteShell} per node — and from there vxlab runs one code path (prepare, etcd, files, agents, verify).
+ * What differs between providers beyond that is asked here as a property ({@link #ownsMachines()},
+ * {@link #sharesThisMachinesPrograms()}), never by the provider's name. Providers are registered in {@link Providers}.
  */
 public interface Machines {
 
@@ -30,8 +33,21 @@ public interface Machines {
     /** Removes what {@link #up} made, by the names and PIDs the lab's state recorded, and nothing else. */
     void down();
 
+    /**
+     * True when the machines are the lab's own (made by {@link #up}, removed whole by {@link #down}); false for hosts
+     * that existed before, where every file vxlab creates or replaces is recorded so that down can undo exactly that.
+     */
+    default boolean ownsMachines() {
+        return true;
+    }
+
+    /** True when the nodes run this machine's own programs (its /usr): nothing to install on them, Java included. */
+    default boolean sharesThisMachinesPrograms() {
+        return false;
+    }
+
     /** Opens an SSH session to a node after checking that this machine may contact it. */
-    default SshjShell connect(LabSpec.Node node) {
+    default RemoteShell connect(LabSpec.Node node) {
         SshjShell.Target t = target(node);
         checkReach(t);
         return SshjShell.connect(t, 5000);

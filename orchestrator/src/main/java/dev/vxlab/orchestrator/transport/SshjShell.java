@@ -120,7 +120,7 @@ public final class SshjShell implements RemoteShell {
         this.pinned = pinned;
     }
 
-    /** The host key type and fingerprint this connection pinned on first contact, or null when it was known. */
+    @Override
     public String pinned() {
         return pinned;
     }
@@ -129,6 +129,7 @@ public final class SshjShell implements RemoteShell {
      * Forwards a port on 127.0.0.1 of this machine to {@code host:port} as seen from the node (etcd on a node,
      * reached without routing anything to the lab). Returns the local port; the forward lives until close().
      */
+    @Override
     public int forward(String host, int port) {
         try {
             ServerSocket server = new ServerSocket();

@@ -38,20 +38,6 @@ public final class PingMatrix {
             }
             return f;
         }
-
-        public String render() {
-            StringBuilder sb = new StringBuilder(String.format("%-12s", "from \\ to"));
-            nodes.forEach(n -> sb.append(String.format("%12s", n)));
-            sb.append('\n');
-            for (int i = 0; i < nodes.size(); i++) {
-                sb.append(String.format("%-12s", nodes.get(i)));
-                for (int j = 0; j < nodes.size(); j++) {
-                    sb.append(String.format("%12s", i == j ? "-" : rtt[i][j] == null ? "FAIL" : String.format("%.2f ms", rtt[i][j])));
-                }
-                sb.append('\n');
-            }
-            return sb.toString();
-        }
     }
 
     /** The test container on one node: idempotent; returns its address. */

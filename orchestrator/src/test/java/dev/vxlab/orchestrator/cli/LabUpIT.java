@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vxlab.agent.json.Json;
+import dev.vxlab.orchestrator.core.Lab;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -35,11 +36,11 @@ class LabUpIT {
     }
 
     @AfterAll
-    static void cleanup() throws IOException {
+    static void cleanup() {
         for (String lab : List.of("itproc", "itcont", "ittrap")) {
             run("down", lab);
         }
-        Vxlab.deleteTree(state);
+        Lab.deleteTree(state);
     }
 
     record Run(int code, String out, String err) {

@@ -5,13 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vxlab.agent.json.Json;
+import dev.vxlab.orchestrator.core.Lab;
 import dev.vxlab.orchestrator.lab.Host;
 import dev.vxlab.orchestrator.lab.LabState;
+import dev.vxlab.orchestrator.lab.LocalHost;
 import dev.vxlab.orchestrator.provider.netns.NetnsProvider;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import dev.vxlab.orchestrator.spec.SpecLoader;
 import dev.vxlab.orchestrator.transport.RemoteShell;
-import dev.vxlab.orchestrator.transport.SshjShell;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -52,6 +53,7 @@ class SshProviderIT {
     static final String LAB = "itssh";
     static final Map<String, String> IPS = new LinkedHashMap<>(Map.of("h1", "192.168.82.11", "h2", "192.168.82.12", "h3", "192.168.82.13"));
 
+    static final Host HOST = new LocalHost();
     static Path home;
     static String previousHome;
     static NetnsProvider hosts;
@@ -79,7 +81,7 @@ class SshProviderIT {
         Files.writeString(spec, y.toString(), StandardCharsets.UTF_8);
         hostsSpec = SpecLoader.load(spec);
         hostsState = LabState.load(home.resolve("hosts"), HOSTS);
-        hosts = new NetnsProvider(hostsSpec, hostsState, s -> { });
+        hosts = new NetnsProvider(hostsSpec, hostsState, HOST, s -> { });
         hosts.preflight();
         hosts.up(s -> { });
     }
@@ -95,9 +97,9 @@ class SshProviderIT {
             }
         } finally {
             if (hostsState != null) {
-                NetnsProvider.down(hostsState, s -> { });
+                NetnsProvider.down(hostsState, HOST, s -> { });
             }
-            Vxlab.deleteTree(home);
+            Lab.deleteTree(home);
             if (previousHome == null) {
                 System.clearProperty("vxlab.state.home");
             } else {
@@ -109,7 +111,7 @@ class SshProviderIT {
 
     /** The namespaces of the hosts lab that exist now. */
     static List<String> namespaces() {
-        return Arrays.stream(Host.run("ip", "netns", "list").out().split("\n"))
+        return Arrays.stream(HOST.run("ip", "netns", "list").out().split("\n"))
                 .map(l -> l.split(" ")[0]).filter(n -> n.startsWith("vx-" + HOSTS + "-")).toList();
     }
 
@@ -127,7 +129,7 @@ class SshProviderIT {
 
     /** Runs {@code script} as root on a host, over its own sshd (the host's mount view). */
     static RemoteShell.Result onHost(String node, String script) {
-        try (SshjShell sh = hosts.connect(hostNode(node))) {
+        try (RemoteShell sh = hosts.connect(hostNode(node))) {
             return sh.exec(script);
         }
     }
@@ -135,7 +137,7 @@ class SshProviderIT {
     static String inNs(String node, String... cmd) {
         List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns(node)));
         c.addAll(List.of(cmd));
-        Host.Result r = Host.run(c);
+        Host.Result r = HOST.run(c);
         assertTrue(r.ok(), c + ": " + r.out());
         return r.out();
     }
@@ -157,7 +159,7 @@ class SshProviderIT {
     static Set<String> processes(String node, Set<String> expected) throws InterruptedException {
         Set<String> now = Set.of();
         for (int i = 0; i < 50; i++) {
-            now = new HashSet<>(Arrays.asList(Host.run("ip", "netns", "pids", ns(node)).out().trim().split("\\s+")));
+            now = new HashSet<>(Arrays.asList(HOST.run("ip", "netns", "pids", ns(node)).out().trim().split("\\s+")));
             if (now.equals(expected)) {
                 break;
             }
@@ -219,7 +221,7 @@ class SshProviderIT {
         Path spec = sshSpec(dir, LAB, known);
         // h2 already has a flanneld config of its own: vxlab replaces it and down puts it back
         String original = "# the admin's own, not vxlab's\nFLANNEL_OPTIONS=\"--iface=eth9\"\n";
-        try (SshjShell sh = hosts.connect(hostNode("h2"))) {
+        try (RemoteShell sh = hosts.connect(hostNode("h2"))) {
             sh.put("/etc/sysconfig/flanneld", original.getBytes(StandardCharsets.UTF_8), "0640");
         }
         // h3 has a bridge docker0 already (as Docker makes it): down leaves it, without vxlab's address
@@ -322,7 +324,7 @@ class SshProviderIT {
             assertEquals(0, down.code(), down.out() + down.err());
             assertTrue(inNs("h3", "ip", "-br", "link").contains("flannel.1"), "down leaves the flannel device vxlab did not make");
         } finally {
-            Host.run("ip", "-n", ns("h3"), "link", "del", "flannel.1");
+            HOST.run("ip", "-n", ns("h3"), "link", "del", "flannel.1");
         }
     }
 }

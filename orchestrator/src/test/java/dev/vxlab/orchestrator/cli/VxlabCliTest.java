@@ -23,22 +23,22 @@ class VxlabCliTest {
 
     @Test
     void upTakesASpecAndTheCommonOptions() {
-        Vxlab.Up up = parse(new Vxlab.Up(), "labs/quickstart.yaml", "--verbose", "--json");
+        Up up = parse(new Up(), "labs/quickstart.yaml", "--verbose", "--json");
         assertEquals(Path.of("labs/quickstart.yaml"), up.specFile);
         assertTrue(up.common.verbose && up.common.json);
-        assertThrows(CommandLine.MissingParameterException.class, () -> parse(new Vxlab.Up()));
+        assertThrows(CommandLine.MissingParameterException.class, () -> parse(new Up()));
     }
 
     @Test
     void renderNeedsOut() {
-        Vxlab.Render r = parse(new Vxlab.Render(), "labs/quickstart.yaml", "--out", "/tmp/x");
+        Render r = parse(new Render(), "labs/quickstart.yaml", "--out", "/tmp/x");
         assertEquals(Path.of("/tmp/x"), r.out);
-        assertThrows(CommandLine.MissingParameterException.class, () -> parse(new Vxlab.Render(), "labs/quickstart.yaml"));
+        assertThrows(CommandLine.MissingParameterException.class, () -> parse(new Render(), "labs/quickstart.yaml"));
     }
 
     @Test
     void sshTakesLabNodeAndACommandAfterTheDoubleDash() {
-        Vxlab.Ssh s = parse(new Vxlab.Ssh(), "quickstart", "kube1", "--", "ip", "-br", "addr");
+        Ssh s = parse(new Ssh(), "quickstart", "kube1", "--", "ip", "-br", "addr");
         assertEquals("quickstart", s.lab);
         assertEquals("kube1", s.node);
         assertEquals(List.of("ip", "-br", "addr"), s.cmd);
@@ -46,8 +46,8 @@ class VxlabCliTest {
 
     @Test
     void statusNameIsOptional() {
-        assertEquals(null, parse(new Vxlab.Status()).lab);
-        assertEquals("quickstart", parse(new Vxlab.Status(), "quickstart", "--json").lab);
+        assertEquals(null, parse(new Status()).lab);
+        assertEquals("quickstart", parse(new Status(), "quickstart", "--json").lab);
     }
 
     record Run(int code, String out, String err) {

@@ -36,12 +36,14 @@ public final class NetnsProvider implements Machines {
     private final LabSpec spec;
     private final LabState state;
     private final NetnsNames names;
+    private final Host host;
     private final Consumer<String> verbose;
 
-    public NetnsProvider(LabSpec spec, LabState state, Consumer<String> verbose) {
+    public NetnsProvider(LabSpec spec, LabState state, Host host, Consumer<String> verbose) {
         this.spec = spec;
         this.state = state;
         this.names = new NetnsNames(spec.name());
+        this.host = host;
         this.verbose = verbose;
     }
 
@@ -74,14 +76,20 @@ public final class NetnsProvider implements Machines {
 
     @Override
     public void down() {
-        down(state, verbose);
+        down(state, host, verbose);
+    }
+
+    /** A netns node runs this machine's programs: its /usr is the machine's. */
+    @Override
+    public boolean sharesThisMachinesPrograms() {
+        return true;
     }
 
     /** Fails, sending nothing, when the underlay is already routed somewhere that is not this lab's link. */
     @Override
     public void preflight() {
         String link = names.rootLink();
-        Host.Result routes = Host.run("ip", "-o", "-4", "route", "show", "to", "match", spec.underlay().hostIp().toString());
+        Host.Result routes = host.run("ip", "-o", "-4", "route", "show", "to", "match", spec.underlay().hostIp().toString());
         for (String line : routes.out().split("\n")) {
             if (line.isBlank() || line.startsWith("default")) {
                 continue;
@@ -106,17 +114,17 @@ public final class NetnsProvider implements Machines {
         ensureKeys();
         String sw = names.switchNs();
         if (ensureNs(sw)) {
-            Host.must("create the switch", "ip", "-n", sw, "link", "add", "br0", "type", "bridge");
-            Host.must("create the switch", "ip", "-n", sw, "link", "set", "br0", "up");
+            host.must("create the switch", "ip", "-n", sw, "link", "add", "br0", "type", "bridge");
+            host.must("create the switch", "ip", "-n", sw, "link", "set", "br0", "up");
         }
         String link = names.rootLink();
-        if (!Host.run("ip", "link", "show", "dev", link).ok()) {
-            Host.must("link the root namespace to the lab", "ip", "link", "add", link, "type", "veth", "peer", "name", "uplink", "netns", sw);
+        if (!host.run("ip", "link", "show", "dev", link).ok()) {
             state.add("rootLinks", link);
-            Host.must("link the root namespace to the lab", "ip", "-n", sw, "link", "set", "uplink", "master", "br0", "up");
-            Host.must("address the lab's host link", "ip", "addr", "add", spec.underlay().hostIp() + "/" + spec.underlay().cidr().prefixLen(),
+            host.must("link the root namespace to the lab", "ip", "link", "add", link, "type", "veth", "peer", "name", "uplink", "netns", sw);
+            host.must("link the root namespace to the lab", "ip", "-n", sw, "link", "set", "uplink", "master", "br0", "up");
+            host.must("address the lab's host link", "ip", "addr", "add", spec.underlay().hostIp() + "/" + spec.underlay().cidr().prefixLen(),
                     "dev", link);
-            Host.must("bring up the lab's host link", "ip", "link", "set", link, "up");
+            host.must("bring up the lab's host link", "ip", "link", "set", link, "up");
         }
         if (spec.underlay().nat()) {
             ensureNs(names.natNs());
@@ -137,13 +145,14 @@ public final class NetnsProvider implements Machines {
     }
 
     private boolean ensureNs(String ns) {
-        if (Host.run("ip", "netns", "exec", ns, "true").ok()) {
+        if (host.run("ip", "netns", "exec", ns, "true").ok()) {
             state.add("namespaces", ns);
             return false;
         }
-        Host.must("create namespace " + ns, "ip", "netns", "add", ns);
+        // recorded before it is made: down removes it even when vxlab stops right after this line
         state.add("namespaces", ns);
-        Host.must("create namespace " + ns, "ip", "-n", ns, "link", "set", "lo", "up");
+        host.must("create namespace " + ns, "ip", "netns", "add", ns);
+        host.must("create namespace " + ns, "ip", "-n", ns, "link", "set", "lo", "up");
         return true;
     }
 
@@ -151,26 +160,26 @@ public final class NetnsProvider implements Machines {
         String ns = names.nodeNs(node.name());
         if (ensureNs(ns)) {
             String port = "e" + index;
-            Host.must("wire " + node.name() + "'s eth1", "ip", "link", "add", "eth1", "netns", ns, "type", "veth", "peer", "name", port,
+            host.must("wire " + node.name() + "'s eth1", "ip", "link", "add", "eth1", "netns", ns, "type", "veth", "peer", "name", port,
                     "netns", names.switchNs());
-            Host.must("wire " + node.name() + "'s eth1", "ip", "-n", names.switchNs(), "link", "set", port, "master", "br0", "up");
-            Host.must("address " + node.name() + "'s eth1", "ip", "-n", ns, "addr", "add",
+            host.must("wire " + node.name() + "'s eth1", "ip", "-n", names.switchNs(), "link", "set", port, "master", "br0", "up");
+            host.must("address " + node.name() + "'s eth1", "ip", "-n", ns, "addr", "add",
                     node.ip() + "/" + spec.underlay().cidr().prefixLen(), "dev", "eth1");
-            Host.must("bring up " + node.name() + "'s eth1", "ip", "-n", ns, "link", "set", "eth1", "up");
+            host.must("bring up " + node.name() + "'s eth1", "ip", "-n", ns, "link", "set", "eth1", "up");
             if (spec.underlay().nat()) {
                 String stub = "n" + index;
-                Host.must("wire " + node.name() + "'s NAT eth0", "ip", "link", "add", "eth0", "netns", ns, "type", "veth", "peer", "name",
+                host.must("wire " + node.name() + "'s NAT eth0", "ip", "link", "add", "eth0", "netns", ns, "type", "veth", "peer", "name",
                         stub, "netns", names.natNs());
-                Host.must("wire " + node.name() + "'s NAT eth0", "ip", "-n", names.natNs(), "link", "set", stub, "up");
-                Host.must("address " + node.name() + "'s eth0", "ip", "-n", ns, "addr", "add", "10.0.2.15/24", "dev", "eth0");
-                Host.must("bring up " + node.name() + "'s eth0", "ip", "-n", ns, "link", "set", "eth0", "up");
-                Host.must("route " + node.name() + "'s default via eth0", "ip", "-n", ns, "route", "add", "default", "via", "10.0.2.2",
+                host.must("wire " + node.name() + "'s NAT eth0", "ip", "-n", names.natNs(), "link", "set", stub, "up");
+                host.must("address " + node.name() + "'s eth0", "ip", "-n", ns, "addr", "add", "10.0.2.15/24", "dev", "eth0");
+                host.must("bring up " + node.name() + "'s eth0", "ip", "-n", ns, "link", "set", "eth0", "up");
+                host.must("route " + node.name() + "'s default via eth0", "ip", "-n", ns, "route", "add", "default", "via", "10.0.2.2",
                         "dev", "eth0");
             }
-            Host.must("enable forwarding on " + node.name(), "ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+            host.must("enable forwarding on " + node.name(), "ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.ip_forward=1");
         }
         Long pid = state.pids().get("sshd/" + node.name());
-        if (pid != null && Host.alive(pid)) {
+        if (pid != null && host.alive(pid)) {
             return false;
         }
         startSshd(node, ns);
@@ -185,7 +194,7 @@ public final class NetnsProvider implements Machines {
             }
             Path hostKey = dir.resolve("ssh_host_ed25519_key");
             if (!Files.exists(hostKey)) {
-                Host.must("generate " + node.name() + "'s host key", "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C",
+                host.must("generate " + node.name() + "'s host key", "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C",
                         node.name(), "-f", hostKey.toString());
             }
             String pub = Files.readString(hostKey.resolveSibling("ssh_host_ed25519_key.pub"), StandardCharsets.UTF_8).trim();
@@ -216,7 +225,7 @@ public final class NetnsProvider implements Machines {
             List<String> cmd = List.of("setsid", "ip", "netns", "exec", ns, "unshare", "--mount", "--uts", "--propagation", "private",
                     "--", "sh", "-c", script, "vxlab-node", node.name(), dir.toString());
             verbose.accept(String.join(" ", cmd));
-            long pid = Host.spawn(cmd, dir.resolve("sshd.log"));
+            long pid = host.spawn(cmd, dir.resolve("sshd.log"));
             state.pid("sshd/" + node.name(), pid);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -236,7 +245,7 @@ public final class NetnsProvider implements Machines {
         try {
             Files.createDirectories(clientKey().getParent());
             if (!Files.exists(clientKey())) {
-                Host.must("generate the lab's SSH key", "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "vxlab-" + spec.name(),
+                host.must("generate the lab's SSH key", "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "vxlab-" + spec.name(),
                         "-f", clientKey().toString());
             }
         } catch (IOException e) {
@@ -246,7 +255,7 @@ public final class NetnsProvider implements Machines {
 
     /** Before connecting from the root namespace: the route to the node must lead into this lab's link. */
     public void checkRoute(Ip4 ip) {
-        Host.Result r = Host.run("ip", "-o", "route", "get", ip.toString());
+        Host.Result r = host.run("ip", "-o", "route", "get", ip.toString());
         if (!r.ok() || !r.out().contains(" dev " + names.rootLink() + " ")) {
             throw new VxlabException("refusing to contact " + ip + ": the route to it does not lead into lab " + spec.name() + " ("
                     + (r.ok() ? r.out().trim() : "no route") + "); nothing was sent",
@@ -262,7 +271,7 @@ public final class NetnsProvider implements Machines {
                 s.connect(new InetSocketAddress(node.ip().toString(), 22), 300);
                 return;
             } catch (IOException e) {
-                Host.sleep(50);
+                host.sleep(50);
             }
         }
         throw new VxlabException("sshd of node " + node.name() + " did not come up at " + node.ip() + ":22",
@@ -274,11 +283,11 @@ public final class NetnsProvider implements Machines {
      * recorded ones (sshd), all asked to stop at once and killed after 5 s; then etcd; then the namespaces
      * and the root link. Only recorded names and PIDs, and processes inside the lab's own namespaces.
      */
-    public static void down(LabState state, Consumer<String> verbose) {
+    public static void down(LabState state, Host host, Consumer<String> verbose) {
         List<String> namespaces = state.list("namespaces");
         List<Long> nodeProcesses = new ArrayList<>();
         for (String ns : namespaces) {
-            for (String pid : Host.run("ip", "netns", "pids", ns).out().split("\\s+")) {
+            for (String pid : host.run("ip", "netns", "pids", ns).out().split("\\s+")) {
                 if (!pid.isBlank()) {
                     nodeProcesses.add(Long.parseLong(pid.trim()));
                 }
@@ -291,19 +300,19 @@ public final class NetnsProvider implements Machines {
             }
         });
         verbose.accept("stop pids " + nodeProcesses);
-        Host.stopAll(nodeProcesses, 5);
+        host.stopAll(nodeProcesses, 5);
         state.pids().keySet().stream().filter(r -> !r.equals("etcd")).forEach(r -> state.pid(r, null));
         if (etcd != null) {
             verbose.accept("stop etcd pid " + etcd);
-            Host.stopAll(List.of(etcd), 5);
+            host.stopAll(List.of(etcd), 5);
             state.pid("etcd", null);
         }
         for (String ns : namespaces) {
-            Host.run("ip", "netns", "del", ns);
+            host.run("ip", "netns", "del", ns);
             state.remove("namespaces", ns);
         }
         for (String link : state.list("rootLinks")) {
-            Host.run("ip", "link", "del", link);
+            host.run("ip", "link", "del", link);
             state.remove("rootLinks", link);
         }
     }

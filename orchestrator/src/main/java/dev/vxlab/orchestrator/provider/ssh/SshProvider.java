@@ -27,12 +27,20 @@ public final class SshProvider implements Machines {
 
     private final LabSpec spec;
     private final LabState state;
+    private final Host host;
     private final Consumer<String> verbose;
 
-    public SshProvider(LabSpec spec, LabState state, Consumer<String> verbose) {
+    public SshProvider(LabSpec spec, LabState state, Host host, Consumer<String> verbose) {
         this.spec = spec;
         this.state = state;
+        this.host = host;
         this.verbose = verbose;
+    }
+
+    /** The hosts are the user's: every file vxlab creates or replaces there is recorded for down. */
+    @Override
+    public boolean ownsMachines() {
+        return false;
     }
 
     @Override
@@ -66,7 +74,7 @@ public final class SshProvider implements Machines {
 
     @Override
     public Ip4 hostAddress() {
-        return Host.hasAddress(spec.underlay().hostIp()) ? spec.underlay().hostIp() : null;
+        return host.hasAddress(spec.underlay().hostIp()) ? spec.underlay().hostIp() : null;
     }
 
     /**
@@ -76,9 +84,9 @@ public final class SshProvider implements Machines {
      * refused: vxlab would take those over, and down would remove them.
      */
     @Override
-    public SshjShell connect(LabSpec.Node node) {
+    public RemoteShell connect(LabSpec.Node node) {
         SshjShell.Target t = target(node);
-        SshjShell sh = open(t);
+        RemoteShell sh = open(t);
         if (!state.list(REACHED).contains(node.name())) {
             String dev = "flannel." + spec.network().vni();
             RemoteShell.Result r = sh.exec("[ -e /sys/class/net/" + dev + " ] && echo " + dev + "; [ -e " + Provisioner.SUBNET_ENV + " ] && echo "
@@ -95,7 +103,7 @@ public final class SshProvider implements Machines {
         return sh;
     }
 
-    private SshjShell open(SshjShell.Target t) {
+    private RemoteShell open(SshjShell.Target t) {
         checkReach(t);
         return SshjShell.connect(t, 5000);
     }
@@ -115,7 +123,7 @@ public final class SshProvider implements Machines {
     public void down() {
         List<String> reached = state.list(REACHED);
         Parallel.forEach(spec.nodes().stream().filter(n -> reached.contains(n.name())).toList(), node -> {
-            try (SshjShell sh = open(recorded(node))) {
+            try (RemoteShell sh = open(recorded(node))) {
                 NodeCleanup.run(sh, spec, state, node.name());
             }
             state.remove(REACHED, node.name());

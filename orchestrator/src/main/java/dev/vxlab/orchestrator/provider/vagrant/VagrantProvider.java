@@ -30,13 +30,15 @@ public final class VagrantProvider implements Machines {
     private final LabSpec spec;
     private final LabState state;
     private final Path dir;
+    private final Host host;
     private final Consumer<String> verbose;
 
     /** {@code dir}: where the Vagrantfile is (the repository's top). */
-    public VagrantProvider(LabSpec spec, LabState state, Path dir, Consumer<String> verbose) {
+    public VagrantProvider(LabSpec spec, LabState state, Path dir, Host host, Consumer<String> verbose) {
         this.spec = spec;
         this.state = state;
         this.dir = dir;
+        this.host = host;
         this.verbose = verbose;
     }
 
@@ -60,7 +62,7 @@ public final class VagrantProvider implements Machines {
                     + " vagrant: {provider: virtualbox|libvirt} in " + spec.source());
         }
         if ("docker".equals(vagrantProvider())) {
-            Host.Result image = Host.run("docker", "image", "inspect", "--format", "{{.Id}}", spec.vagrant().image());
+            Host.Result image = host.run("docker", "image", "inspect", "--format", "{{.Id}}", spec.vagrant().image());
             if (!image.ok()) {
                 throw new VxlabException("the docker provider needs the image " + spec.vagrant().image() + ", which is not here",
                         "build it: scripts/build-node-image.sh" + (spec.vagrant().image().equals("vxlab/node:bookworm") ? "" : " " + spec.vagrant().image()));
@@ -163,7 +165,7 @@ public final class VagrantProvider implements Machines {
         if (target.host().startsWith("127.")) {
             return;
         }
-        Host.Result r = Host.run("ip", "-o", "route", "get", target.host());
+        Host.Result r = host.run("ip", "-o", "route", "get", target.host());
         if (!r.ok() || r.out().contains(" via ")) {
             throw new VxlabException("refusing to contact " + target.where() + ": it is not on a network attached to this machine ("
                     + r.out().trim() + "); nothing was sent", "vagrant ssh-config");
@@ -173,7 +175,7 @@ public final class VagrantProvider implements Machines {
     /** underlay.hostIp when this machine holds it (the Docker network's or host-only network's gateway), else null. */
     @Override
     public Ip4 hostAddress() {
-        return Host.hasAddress(spec.underlay().hostIp()) ? spec.underlay().hostIp() : null;
+        return host.hasAddress(spec.underlay().hostIp()) ? spec.underlay().hostIp() : null;
     }
 
     @Override
@@ -195,7 +197,7 @@ public final class VagrantProvider implements Machines {
         verbose.accept(String.join(" ", cmd));
         // the lab's machines belong to the Vagrantfile it was made with (down from another checkout finds them)
         String recorded = state.string("vagrantDir");
-        return Host.run(cmd, recorded != null ? Path.of(recorded) : dir, env, timeoutSeconds);
+        return host.run(cmd, recorded != null ? Path.of(recorded) : dir, env, timeoutSeconds);
     }
 
     static List<String> concat(List<String> a, List<String> b) {

@@ -1,0 +1,130 @@
+package dev.vxlab.orchestrator.cli;
+
+import dev.vxlab.agent.json.Json;
+import dev.vxlab.orchestrator.core.LabStatus;
+import dev.vxlab.orchestrator.core.Verification;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the verbs print, in one place: the progress lines, the ping matrix, the status table, and the same
+ * results as JSON with {@code --json} (one object on stdout, for scripts).
+ */
+final class Output {
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final boolean json;
+
+    Output(PrintWriter out, PrintWriter err, boolean json) {
+        this.out = out;
+        this.err = err;
+        this.json = json;
+    }
+
+    /** Progress lines on stdout; none with --json. */
+    Progress progress() {
+        return new Progress(out, json);
+    }
+
+    void line(String text) {
+        out.println(text);
+        out.flush();
+    }
+
+    /** The ping matrix as a table or JSON; the failed pairs on stderr. Returns the exit code. */
+    int verification(Verification v, Progress p) {
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("lab", v.lab());
+            m.put("containers", new LinkedHashMap<>(v.containers()));
+            List<Object> pairs = new ArrayList<>();
+            for (int i = 0; i < v.nodes().size(); i++) {
+                for (int j = 0; j < v.nodes().size(); j++) {
+                    if (i != j) {
+                        Map<String, Object> pair = new LinkedHashMap<>();
+                        pair.put("from", v.nodes().get(i));
+                        pair.put("to", v.nodes().get(j));
+                        pair.put("ok", v.rtt()[i][j] != null);
+                        pair.put("rttMs", v.rtt()[i][j] == null ? null : new BigDecimal(String.valueOf(v.rtt()[i][j])));
+                        pairs.add(pair);
+                    }
+                }
+            }
+            m.put("pairs", pairs);
+            m.put("failed", v.failed());
+            line(Json.write(m));
+        } else {
+            out.print(matrix(v));
+            out.flush();
+        }
+        if (!v.ok()) {
+            err.println("vxlab: ping failed for " + String.join(", ", v.failed()));
+            err.flush();
+            return Vxlab.FAILED;
+        }
+        p.line("all " + v.pairs() + " pairs ping");
+        return Vxlab.OK;
+    }
+
+    static String matrix(Verification v) {
+        List<String> nodes = v.nodes();
+        StringBuilder sb = new StringBuilder(String.format("%-12s", "from \\ to"));
+        nodes.forEach(n -> sb.append(String.format("%12s", n)));
+        sb.append('\n');
+        for (int i = 0; i < nodes.size(); i++) {
+            sb.append(String.format("%-12s", nodes.get(i)));
+            for (int j = 0; j < nodes.size(); j++) {
+                Double rtt = v.rtt()[i][j];
+                sb.append(String.format("%12s", i == j ? "-" : rtt == null ? "FAIL" : String.format("%.2f ms", rtt)));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** The labs that are up. */
+    void labs(List<String> names) {
+        line(json ? Json.write(Map.of("labs", names)) : (names.isEmpty() ? "no labs are up" : String.join("\n", names)));
+    }
+
+    private static final String ROW = "%-10s %-15s %-15s %-6s %-16s %-18s %-25s %s%n";
+
+    /** One lab's nodes, as a table or JSON. */
+    void status(LabStatus.Status s) {
+        if (json) {
+            List<Object> rows = new ArrayList<>();
+            for (LabStatus.Node n : s.nodes()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("node", n.node());
+                row.put("ip", n.ip());
+                row.put("publicIp", n.publicIp());
+                row.put("interface", n.iface());
+                row.put("subnet", n.subnet());
+                row.put("vtepMac", n.vtepMac());
+                row.put("leaseExpiry", n.leaseExpiry());
+                row.put("agent", n.agent());
+                rows.add(row);
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("lab", s.lab());
+            m.put("etcd", s.etcd());
+            m.put("nodes", rows);
+            line(Json.write(m));
+            return;
+        }
+        out.printf(ROW, "NODE", "IP", "PUBLIC IP", "IFACE", "SUBNET", "VTEP MAC", "LEASE EXPIRES", "AGENT");
+        for (LabStatus.Node n : s.nodes()) {
+            out.printf(ROW, n.node(), n.ip(), dash(n.publicIp()), dash(n.iface()), dash(n.subnet()), dash(n.vtepMac()),
+                    dash(n.leaseExpiry()), n.agent());
+        }
+        out.flush();
+    }
+
+    static String dash(String s) {
+        return s == null ? "-" : s;
+    }
+}

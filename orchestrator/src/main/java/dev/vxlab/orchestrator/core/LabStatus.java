@@ -1,0 +1,108 @@
+package dev.vxlab.orchestrator.core;
+
+import dev.vxlab.agent.lease.Lease;
+import dev.vxlab.agent.lease.etcd.EtcdRegistry;
+import dev.vxlab.orchestrator.VxlabException;
+import dev.vxlab.orchestrator.deploy.Provisioner;
+import dev.vxlab.orchestrator.etcd.NodeEtcd;
+import dev.vxlab.orchestrator.provider.Machines;
+import dev.vxlab.orchestrator.spec.LabSpec;
+import dev.vxlab.orchestrator.transport.RemoteShell;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code vxlab status}: the labs that are up, or one lab's nodes — each with its lease as etcd holds it (public
+ * IP, interface, subnet, VtepMAC, expiry) and whether its agent runs. A node or an etcd that cannot be reached is
+ * shown so ("unreachable", no lease), not an error: status is what one runs when something is wrong.
+ */
+public final class LabStatus {
+    private final LabContext context;
+
+    public LabStatus(LabContext context) {
+        this.context = context;
+    }
+
+    /** One node's row; null where nothing is known (no lease). */
+    public record Node(String node, String ip, String publicIp, String iface, String subnet, String vtepMac, String leaseExpiry,
+                       String agent) {
+    }
+
+    /** {@code etcd}: "on NODE", or the endpoint vxlab read the leases from (null: none). */
+    public record Status(String lab, String etcd, List<Node> nodes) {
+    }
+
+    /** The names of the labs that are up (those with a state file). */
+    public List<String> labs() {
+        List<String> names = new ArrayList<>();
+        Path labs = context.home().resolve("labs");
+        if (Files.isDirectory(labs)) {
+            try (var s = Files.list(labs)) {
+                s.filter(d -> Files.isRegularFile(d.resolve("state.json"))).forEach(d -> names.add(d.getFileName().toString()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return names;
+    }
+
+    /** SPEC or NAME. */
+    public Status status(String specOrName) {
+        Lab l = Lab.resolve(context.home(), specOrName);
+        Machines machines = context.providers().machines(l.spec(), l.state());
+        String endpoint = l.state().string("etcdEndpoint");
+        List<Lease> leases = List.of();
+        Map<Lease, String> expiries = new HashMap<>();
+        RemoteShell etcdNode = null;
+        String etcdOn = l.state().string("etcdOn");
+        if (etcdOn != null) {
+            LabSpec.Node on = l.spec().nodes().stream().filter(n -> n.name().equals(etcdOn)).findFirst().orElse(null);
+            try {
+                etcdNode = on == null ? null : machines.connect(on);
+                endpoint = etcdNode == null ? null : NodeEtcd.forward(etcdNode);
+            } catch (VxlabException e) {
+                endpoint = null;
+            }
+        }
+        if (endpoint != null) {
+            try (EtcdRegistry reg = new EtcdRegistry(new EtcdRegistry.Settings(List.of(URI.create(endpoint)), l.spec().etcd().prefix(),
+                    null, null, null, null, null, Duration.ofSeconds(10)))) {
+                leases = reg.leases().leases();
+                Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+                for (Lease lease : leases) {
+                    reg.timeToLive(lease).ifPresent(ttl -> expiries.put(lease, now.plus(ttl).toString()));
+                }
+            }
+        }
+        if (etcdNode != null) {
+            etcdNode.close();
+        }
+        List<Node> rows = new ArrayList<>();
+        for (LabSpec.Node node : l.spec().nodes()) {
+            Lease lease = leases.stream().filter(x -> x.attrs().heldBy(node.name())).findFirst().orElse(null);
+            String agent;
+            try (RemoteShell sh = machines.connect(node)) {
+                agent = sh.exec(Provisioner.AGENT_ALIVE).ok() ? "running" : "stopped";
+            } catch (VxlabException e) {
+                agent = "unreachable";
+            }
+            rows.add(new Node(node.name(), node.ip().toString(),
+                    lease == null ? null : lease.attrs().publicIp().toString(),
+                    lease == null || lease.attrs().node() == null ? null : lease.attrs().node().iface(),
+                    lease == null ? null : lease.subnet().toString(),
+                    lease == null ? null : lease.attrs().vtepMac(),
+                    lease == null ? null : expiries.get(lease), agent));
+        }
+        return new Status(l.spec().name(), etcdOn != null ? "on " + etcdOn : endpoint, rows);
+    }
+}

@@ -1,0 +1,124 @@
+package dev.vxlab.orchestrator.core;
+
+import dev.vxlab.orchestrator.VxlabException;
+import dev.vxlab.orchestrator.deploy.Provisioner;
+import dev.vxlab.orchestrator.etcd.EtcdPlacement;
+import dev.vxlab.orchestrator.lab.LabState;
+import dev.vxlab.orchestrator.lab.Parallel;
+import dev.vxlab.orchestrator.prepare.NodePrep;
+import dev.vxlab.orchestrator.prepare.PackagePlan;
+import dev.vxlab.orchestrator.provider.Machines;
+import dev.vxlab.orchestrator.provider.Providers;
+import dev.vxlab.orchestrator.render.Renderer;
+import dev.vxlab.orchestrator.spec.LabSpec;
+import dev.vxlab.orchestrator.spec.SpecLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * {@code vxlab up}: the lab the spec describes, built or converged, then proven.
+ *
+ * <p>Design notes. The pipeline is six steps — machines, prepare, etcd, files, agents, verify — and each runs
+ * on every node at once and ends on all of them before the next begins (the files name etcd's endpoints; the
+ * agents need the files; the ping matrix needs every agent's lease). Nothing here knows which provider made the
+ * machines: from {@link Machines#up} on, every node is a {@code RemoteShell}, and what differs is asked as a
+ * property (does vxlab own the machines; do they share this machine's programs). Every step is idempotent and
+ * reports each file and step "changed" or "unchanged", so a re-run converges and says so. What a step makes is
+ * written to the lab's state before it is made (the spec's path before the machines, each file on a host vxlab
+ * does not own before it is pushed, the etcd node or container before etcd starts), so that {@code down} can
+ * undo a lab that {@code up} left half-made. The agent step waits for every node's lease and reports all the
+ * nodes that failed, each by name, not only the first.
+ */
+public final class LabUp {
+    private final LabContext context;
+
+    public LabUp(LabContext context) {
+        this.context = context;
+    }
+
+    /** Brings the lab up and runs the ping matrix; {@code provider}: overrides the spec's (null: the spec's). */
+    public Verification up(Path specFile, LabSpec.Provider provider, Report report) {
+        LabSpec spec = SpecLoader.load(specFile, provider);
+        LabState state = LabState.load(Lab.dir(context.home(), spec.name()), spec.name());
+        String before = state.string("provider");
+        if (before != null && !before.equals(Providers.id(spec.provider()))) {
+            throw new VxlabException("lab " + spec.name() + " is up with provider " + before + ", not " + Providers.id(spec.provider()),
+                    "`vxlab down " + spec.name() + "` first");
+        }
+        Machines machines = context.providers().machines(spec, state);
+
+        report.step("machines");
+        machines.preflight();
+        state.put("spec", spec.source().toAbsolutePath().toString());
+        machines.up(report::line);
+
+        Renderer renderer = new Renderer();
+        Provisioner prov = new Provisioner(spec, machines.ownsMachines() ? null : state);
+        byte[] jar = context.artifacts().agentJar();
+        byte[] launcher = context.artifacts().agentLauncher();
+        try (Sessions shells = Sessions.open(spec, machines, report)) {
+            report.step("prepare");
+            NodePrep prep = new NodePrep(context.artifacts()::javaRuntime);
+            forEachNode(spec, node -> {
+                if (machines.sharesThisMachinesPrograms()) {
+                    report.line(node.name() + " packages and java: this machine's (a netns node shares its programs)");
+                    return;
+                }
+                boolean dockerHere = node.name().equals(spec.etcd().on()) && spec.etcd().mode() == LabSpec.EtcdMode.CONTAINER;
+                outcome(report, node, prep.packages(shells.get(node.name()), node.name(), new PackagePlan.Needs(
+                        spec.firewall() == LabSpec.Firewall.FIREWALLD, true, dockerHere)));
+                outcome(report, node, prep.java(shells.get(node.name())));
+            });
+
+            report.step("etcd");
+            EtcdPlacement.Placed etcd = context.etcd().start(spec, shells.all(), machines::hostAddress, state);
+            report.line(etcd.report());
+            boolean cfg = context.etcd().writeConfig(spec, etcd.local());
+            report.line("network config " + spec.etcd().prefix() + "/config " + (cfg ? "written" : "unchanged"));
+
+            report.step("files");
+            forEachNode(spec, node -> {
+                prov.pushFiles(shells.get(node.name()), node.name(), renderer.render(spec, node, etcd.endpoints()))
+                        .forEach(o -> outcome(report, node, o));
+                outcome(report, node, prov.firewall(shells.get(node.name()), node.name()));
+            });
+            report.step("agents");
+            forEachNode(spec, node -> outcome(report, node, prov.agent(shells.get(node.name()), jar, launcher)));
+            awaitLeases(spec, shells, prov, report);
+
+            return new LabVerify(context).run(spec, shells, report);
+        }
+    }
+
+    /** Every node's lease; the nodes whose agent failed are all named, each with its agent's explanation. */
+    private static void awaitLeases(LabSpec spec, Sessions shells, Provisioner prov, Report report) {
+        List<String> refused = Collections.synchronizedList(new ArrayList<>());
+        forEachNode(spec, node -> {
+            try {
+                String env = prov.awaitLease(shells.get(node.name()), node.name(), 60);
+                String subnet = env.lines().filter(l -> l.startsWith("FLANNEL_SUBNET=")).map(l -> l.substring(15)).findFirst().orElse("?");
+                report.line(node.name() + " lease FLANNEL_SUBNET=" + subnet);
+            } catch (VxlabException e) {
+                refused.add(e.getMessage());
+                report.line(node.name() + " FAILED");
+            }
+        });
+        if (!refused.isEmpty()) {
+            throw new VxlabException("the agent step failed on " + refused.size() + " node(s):\n  " + String.join("\n  ", refused),
+                    "fix the agent options in " + spec.source() + " (agent.options), then `vxlab up` again; `vxlab down "
+                            + spec.name() + "` removes the lab");
+        }
+    }
+
+    private static void outcome(Report report, LabSpec.Node node, Provisioner.Outcome o) {
+        report.line(node.name() + " " + o.what() + " " + (o.changed() ? "changed" : "unchanged"));
+    }
+
+    /** Runs {@code work} for every node at once; the first failure (in node order) is rethrown after all finished. */
+    static void forEachNode(LabSpec spec, Consumer<LabSpec.Node> work) {
+        Parallel.forEach(spec.nodes(), work);
+    }
+}

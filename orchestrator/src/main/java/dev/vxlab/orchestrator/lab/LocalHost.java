@@ -1,0 +1,94 @@
+package dev.vxlab.orchestrator.lab;
+
+import dev.vxlab.orchestrator.VxlabException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** {@link Host} for real: processes on this machine. */
+public final class LocalHost implements Host {
+
+    /**
+     * The output goes to a temp file, not a pipe, so that the bound holds even when the command leaves a child
+     * behind that keeps the output open.
+     */
+    @Override
+    public Result run(List<String> cmd, Path dir, Map<String, String> env, int timeoutSeconds) {
+        try {
+            Path log = Files.createTempFile("vxlab-run-", ".log");
+            try {
+                ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+                if (dir != null) {
+                    pb.directory(dir.toFile());
+                }
+                pb.environment().putAll(env);
+                Process p = pb.start();
+                p.getOutputStream().close();
+                if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    return new Result(-1, Files.readString(log, StandardCharsets.UTF_8) + "\n(timed out after " + timeoutSeconds + " s)");
+                }
+                return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+            } finally {
+                Files.deleteIfExists(log);
+            }
+        } catch (IOException e) {
+            throw new VxlabException("cannot run " + cmd.get(0) + ": " + e.getMessage(),
+                    "install it (scripts/install-deps.sh installs everything vxlab needs; with --vagrant also Vagrant)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VxlabException("interrupted running " + cmd.get(0), null, e);
+        }
+    }
+
+    @Override
+    public long spawn(List<String> cmd, Path log) {
+        try {
+            ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(cmd)).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            Process p = pb.start();
+            p.getOutputStream().close();
+            return p.pid();
+        } catch (IOException e) {
+            throw new VxlabException("cannot start " + cmd.get(0) + ": " + e.getMessage(),
+                    "install it (scripts/install-deps.sh)", e);
+        }
+    }
+
+    @Override
+    public void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VxlabException("interrupted", null, e);
+        }
+    }
+
+    @Override
+    public boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    @Override
+    public void stopAll(Collection<Long> pids, int seconds) {
+        List<ProcessHandle> handles = pids.stream().map(ProcessHandle::of).flatMap(Optional::stream).toList();
+        handles.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        for (ProcessHandle h : handles) {
+            long left = deadline - System.nanoTime();
+            try {
+                h.onExit().get(Math.max(1, left), TimeUnit.NANOSECONDS);
+            } catch (Exception e) {
+                h.destroyForcibly();
+            }
+        }
+    }
+}

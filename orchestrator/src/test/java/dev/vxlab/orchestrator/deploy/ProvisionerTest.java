@@ -1,0 +1,136 @@
+package dev.vxlab.orchestrator.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vxlab.orchestrator.VxlabException;
+import dev.vxlab.orchestrator.fake.Events;
+import dev.vxlab.orchestrator.fake.FakeShell;
+import dev.vxlab.orchestrator.fake.Specs;
+import dev.vxlab.orchestrator.lab.LabState;
+import dev.vxlab.orchestrator.render.RenderedFile;
+import dev.vxlab.orchestrator.spec.LabSpec;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The provisioning steps against a hand-written node: changed/unchanged per file, what is recorded for down, the agent's failures. */
+class ProvisionerTest {
+    @TempDir
+    Path dir;
+
+    final Events events = new Events();
+    final FakeShell node = new FakeShell("kube1", events);
+
+    static final List<RenderedFile> FILES = List.of(new RenderedFile("/etc/sysconfig/flanneld", "FLANNEL_OPTIONS=\"--iface=eth1\"\n", "0644"),
+            new RenderedFile("/etc/systemd/system/vxlabd.service", "[Service]\n", "0644"));
+
+    LabSpec spec(String... extra) {
+        return Specs.load(dir, "prov", "netns", extra);
+    }
+
+    static List<String> lines(List<Provisioner.Outcome> outcomes) {
+        return outcomes.stream().map(o -> o.what() + " " + (o.changed() ? "changed" : "unchanged")).toList();
+    }
+
+    @Test
+    void eachFileIsChangedOnceThenUnchangedAndOnlyAChangedFileIsWrittenAgain() {
+        Provisioner p = new Provisioner(spec());
+        assertEquals(List.of("/etc/sysconfig/flanneld changed", "/etc/systemd/system/vxlabd.service changed"), lines(p.pushFiles(node, "kube1", FILES)));
+        assertEquals(List.of("/etc/sysconfig/flanneld unchanged", "/etc/systemd/system/vxlabd.service unchanged"),
+                lines(p.pushFiles(node, "kube1", FILES)));
+        List<RenderedFile> edited = List.of(FILES.get(0), new RenderedFile("/etc/systemd/system/vxlabd.service", "[Service]\nNice=5\n", "0644"));
+        assertEquals(List.of("/etc/sysconfig/flanneld unchanged", "/etc/systemd/system/vxlabd.service changed"), lines(p.pushFiles(node, "kube1", edited)));
+        assertEquals("[Service]\nNice=5\n", node.file("/etc/systemd/system/vxlabd.service"));
+    }
+
+    @Test
+    void onAHostVxlabDoesNotOwnEachFileIsRecordedBeforeItIsPushedAndAFileThatWasThereIsCopiedAside() {
+        LabState state = LabState.load(dir.resolve("state"), "prov");
+        node.on("if [ -e '/etc/sysconfig/flanneld' ]", FakeShell.ok("saved\n"));
+        node.on("if [ -e '/etc/systemd/system/vxlabd.service' ]", FakeShell.ok("new\n"));
+        node.failPut("/etc/systemd/system/vxlabd.service");
+        Provisioner p = new Provisioner(spec(), state);
+
+        VxlabException e = assertThrows(VxlabException.class, () -> p.pushFiles(node, "kube1", FILES));
+        assertTrue(e.getMessage().contains("kube1"), e.getMessage());
+        // read back from disk: what down will find after vxlab stopped here
+        LabState after = LabState.load(dir.resolve("state"), "prov");
+        assertEquals(List.of("/etc/sysconfig/flanneld"), after.list("saved/kube1"));
+        assertEquals(List.of("/etc/systemd/system/vxlabd.service"), after.list("made/kube1"), "recorded before the upload that failed");
+        assertTrue(events.first("cp -p '/etc/sysconfig/flanneld' '/etc/sysconfig/flanneld.vxlab-orig'") < events.first("kube1 put /etc/sysconfig/flanneld"),
+                "the host's own file is copied aside before it is replaced");
+    }
+
+    @Test
+    void aFileRecordedOnceIsNotCopiedAsideAgain() {
+        LabState state = LabState.load(dir.resolve("state"), "prov");
+        node.on("if [ -e ", FakeShell.ok("saved\n"));
+        Provisioner p = new Provisioner(spec(), state);
+        p.pushFiles(node, "kube1", FILES);
+        int copies = (int) events.all().stream().filter(l -> l.contains("cp -p")).count();
+        p.pushFiles(node, "kube1", FILES);
+        assertEquals(copies, events.all().stream().filter(l -> l.contains("cp -p")).count(), "the copy of the host's file is not overwritten by vxlab's");
+    }
+
+    @Test
+    void iptablesRulesAreAddedOnlyWhenMissingAndEachAddedOneIsRecorded() {
+        LabState state = LabState.load(dir.resolve("state"), "prov");
+        Provisioner p = new Provisioner(spec("firewall: iptables"), state);
+        node.on("iptables -C", FakeShell.ok("added\n"));
+        Provisioner.Outcome first = p.firewall(node, "kube1");
+        assertEquals("iptables rules changed", first.what() + " " + (first.changed() ? "changed" : "unchanged"));
+        List<String> recorded = state.list("rules/kube1");
+        assertFalse(recorded.isEmpty());
+        recorded.forEach(r -> assertTrue(events.first("iptables -C " + r + " 2>/dev/null") >= 0, r));
+
+        node.on("iptables -C", FakeShell.ok(""));
+        assertFalse(p.firewall(node, "kube1").changed(), "a rule iptables -C finds is left alone");
+        assertEquals(recorded, state.list("rules/kube1"));
+    }
+
+    @Test
+    void aFailingIptablesRuleSaysWhichRule() {
+        node.on("iptables -C", FakeShell.fail("iptables: command not found"));
+        VxlabException e = assertThrows(VxlabException.class, () -> new Provisioner(spec("firewall: iptables")).firewall(node, "kube1"));
+        assertTrue(e.getMessage().startsWith("iptables rule `") && e.getMessage().contains("command not found"), e.getMessage());
+    }
+
+    @Test
+    void theAgentStartsOnceAndARerunWithTheSameJarLeavesItRunning() {
+        Provisioner p = new Provisioner(spec());
+        node.on("[ -d /run/systemd/system ]", FakeShell.fail(""));
+        byte[] jar = {1, 2, 3};
+        byte[] launcher = "#!/bin/sh\n".getBytes();
+        Provisioner.Outcome first = p.agent(node, jar, launcher);
+        assertEquals("vxlabd started", first.what());
+        assertTrue(first.changed());
+        assertTrue(events.first("setsid /opt/vxlab/bin/vxlabd") > events.last("kube1 put /opt/vxlab/bin/vxlabd"), "started after both files are in place");
+
+        node.on("[ -f /run/vxlabd.pid ] && kill -0", FakeShell.ok(""));
+        Provisioner.Outcome again = p.agent(node, jar, launcher);
+        assertEquals("vxlabd (running)", again.what());
+        assertFalse(again.changed());
+    }
+
+    @Test
+    void anAgentThatExitsWithoutALeaseIsReportedWithItsNodeAndItsOwnExplanation() {
+        node.on("cat /run/flannel/subnet.env", FakeShell.fail(""));
+        node.on("kill -0", FakeShell.fail(""));
+        node.on("grep -E 'ERROR|refusing|hint'", FakeShell.ok("ERROR refusing 10.0.2.15: hint: --iface=eth1\n"));
+        VxlabException e = assertThrows(VxlabException.class, () -> new Provisioner(spec()).awaitLease(node, "kube1", 5));
+        assertTrue(e.getMessage().startsWith("vxlabd on kube1 exited without a lease:"), e.getMessage());
+        assertTrue(e.getMessage().contains("--iface=eth1"), e.getMessage());
+        assertTrue(e.hint().contains("vxlab ssh prov kube1"), e.hint());
+    }
+
+    @Test
+    void theLeaseIsTheSubnetEnvTheAgentWrote() {
+        node.file("/run/flannel/subnet.env", "FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=10.244.7.1/24\n");
+        node.on("cat /run/flannel/subnet.env", cmd -> FakeShell.ok(node.file("/run/flannel/subnet.env")));
+        assertTrue(new Provisioner(spec()).awaitLease(node, "kube1", 5).contains("FLANNEL_SUBNET=10.244.7.1/24"));
+    }
+}

@@ -1,0 +1,167 @@
+package dev.vxlab.orchestrator.etcd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vxlab.agent.net.Ip4;
+import dev.vxlab.orchestrator.VxlabException;
+import dev.vxlab.orchestrator.fake.Events;
+import dev.vxlab.orchestrator.fake.FakeGateway;
+import dev.vxlab.orchestrator.fake.FakeHost;
+import dev.vxlab.orchestrator.fake.FakeShell;
+import dev.vxlab.orchestrator.fake.Specs;
+import dev.vxlab.orchestrator.lab.Host;
+import dev.vxlab.orchestrator.lab.LabState;
+import dev.vxlab.orchestrator.spec.LabSpec;
+import dev.vxlab.orchestrator.transport.RemoteShell;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * etcd's placement with this machine, a node and etcd's gateway faked: where it starts, what is recorded before it
+ * starts (so that down finds it), a re-run that finds it running, and an etcd vxlab did not start refused.
+ */
+class EtcdPlacementTest {
+    @TempDir
+    Path dir;
+
+    final Events events = new Events();
+    final FakeHost host = new FakeHost(events);
+    final FakeGateway gateway = new FakeGateway(events);
+    final FakeShell kube1 = new FakeShell("kube1", events);
+    final StandardEtcdPlacement placement = new StandardEtcdPlacement(host, gateway, s -> { });
+    LabState state;
+    String local;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        state = LabState.load(dir.resolve("state"), "etcdlab");
+        local = "http://127.0.0.1:" + kube1.forward("127.0.0.1", 2379);
+        Path etcd = Files.writeString(dir.resolve("etcd"), "ELF etcd");
+        host.on("command -v etcd", new Host.Result(0, etcd + "\n"));
+    }
+
+    LabSpec spec(String etcd) {
+        return Specs.load(dir, "etcdlab", "netns", etcd);
+    }
+
+    Map<String, RemoteShell> shells() {
+        return Map.of("kube1", kube1, "kube2", new FakeShell("kube2", events), "kube3", new FakeShell("kube3", events));
+    }
+
+    String recorded(String key) {
+        return LabState.load(dir.resolve("state"), "etcdlab").string(key);
+    }
+
+    @Test
+    void onANodeThisMachinesEtcdIsCopiedThereAndTheNodeIsRecordedBeforeItStarts() {
+        gateway.upFrom(local, 1);
+        kube1.on("setsid /opt/vxlab/etcd/bin/etcd", cmd -> {
+            assertEquals("kube1", recorded("etcdOn"), "recorded before etcd starts on the node");
+            return FakeShell.ok("");
+        });
+        EtcdPlacement.Placed p = placement.start(spec("etcd: {mode: process, on: kube1, prefix: /coreos.com/network}"), shells(), () -> null, state);
+        assertEquals("process on kube1 at [http://192.168.90.11:2379] (asked for in the spec)", p.report());
+        assertEquals(List.of("http://192.168.90.11:2379"), p.endpoints());
+        assertEquals(local, p.local());
+        assertEquals("ELF etcd", kube1.file(NodeEtcd.BIN));
+        assertTrue(events.first("kube1 put " + NodeEtcd.BIN) < events.first("setsid " + NodeEtcd.BIN));
+    }
+
+    @Test
+    void aRerunFindsItsOwnEtcdOnTheNodeAndStartsNothing() {
+        gateway.upFrom(local, 0);
+        kube1.on("readlink /proc/$p/exe", FakeShell.ok(""));
+        EtcdPlacement.Placed p = placement.start(spec("etcd: {mode: process, on: kube1, prefix: /coreos.com/network}"), shells(), () -> null, state);
+        assertTrue(p.report().endsWith("(asked for in the spec; already running on kube1)"), p.report());
+        assertEquals(-1, events.first("setsid"));
+        assertEquals(-1, events.first("put"));
+    }
+
+    @Test
+    void anEtcdThatVxlabDidNotStartOnTheNodeIsRefused() {
+        gateway.upFrom(local, 0);
+        kube1.on("readlink /proc/$p/exe", FakeShell.fail(""));
+        kube1.on("docker inspect", FakeShell.fail(""));
+        VxlabException e = assertThrows(VxlabException.class,
+                () -> placement.start(spec("etcd: {mode: process, on: kube1, prefix: /coreos.com/network}"), shells(), () -> null, state));
+        assertTrue(e.getMessage().startsWith("an etcd that vxlab did not start already answers on kube1:2379"), e.getMessage());
+    }
+
+    @Test
+    void containerModeOnANodeWithoutDockerSaysSoAndStartsNothing() {
+        kube1.on("docker info", FakeShell.fail(""));
+        VxlabException e = assertThrows(VxlabException.class,
+                () -> placement.start(spec("etcd: {mode: container, on: kube1, prefix: /coreos.com/network}"), shells(), () -> null, state));
+        assertEquals("etcd mode container on kube1: Docker does not answer there", e.getMessage());
+        assertEquals(-1, events.first("docker run"));
+    }
+
+    @Test
+    void hereTheContainerIsRecordedByNameBeforeItRunsAndDownRemovesIt() {
+        gateway.upFrom("http://192.168.90.1:2379", 1);
+        host.on("docker run", cmd -> {
+            assertEquals("vxlab-etcdlab-etcd", recorded("etcdContainer"), "recorded before docker run");
+            return new Host.Result(0, "f00d\n");
+        });
+        EtcdPlacement.Placed p = placement.start(spec("etcd: {mode: container, prefix: /coreos.com/network}"), shells(),
+                () -> Ip4.parse("192.168.90.1"), state);
+        assertEquals("container at [http://192.168.90.1:2379] (asked for in the spec)", p.report());
+        assertEquals("http://192.168.90.1:2379", p.local());
+        assertEquals("http://192.168.90.1:2379", recorded("etcdEndpoint"));
+
+        placement.stop(state);
+        assertTrue(events.last("host run docker rm -f vxlab-etcdlab-etcd") > events.first("host run docker run"));
+        assertEquals(null, recorded("etcdContainer"));
+    }
+
+    @Test
+    void hereAsAProcessItsPidIsRecorded() {
+        gateway.upFrom("http://192.168.90.1:2379", 1);
+        placement.start(spec("etcd: {mode: process, prefix: /coreos.com/network}"), shells(), () -> Ip4.parse("192.168.90.1"), state);
+        long pid = LabState.load(dir.resolve("state"), "etcdlab").pids().get("etcd");
+        assertTrue(host.alive(pid));
+        assertTrue(events.first("host spawn setsid etcd --name vxlab-etcdlab") >= 0, events.all().toString());
+    }
+
+    @Test
+    void autoWithoutDockerFallsBackToTheBinaryAndSaysWhy() {
+        gateway.upFrom("http://192.168.90.1:2379", 1);
+        host.on("docker info", new Host.Result(1, "Cannot connect to the Docker daemon"));
+        EtcdPlacement.Placed p = placement.start(spec("etcd: {mode: auto, prefix: /coreos.com/network}"), shells(), () -> Ip4.parse("192.168.90.1"), state);
+        assertEquals("process at [http://192.168.90.1:2379] (Docker does not answer; the etcd binary is installed)", p.report());
+    }
+
+    @Test
+    void hereWithoutAnAddressOnTheLabsNetworkIsRefusedBeforeAnythingStarts() {
+        VxlabException e = assertThrows(VxlabException.class,
+                () -> placement.start(spec("etcd: {mode: process, prefix: /coreos.com/network}"), shells(), () -> null, state));
+        assertTrue(e.getMessage().startsWith("etcd would run on this machine at 192.168.90.1"), e.getMessage());
+        assertTrue(e.hint().startsWith("run etcd on a node: etcd: {mode: process, on: kube1}"), e.hint());
+        assertEquals(List.of(), events.all().stream().filter(l -> l.startsWith("host ")).toList());
+    }
+
+    @Test
+    void externalUsesTheGivenEndpointsAndRunsNothing() {
+        EtcdPlacement.Placed p = placement.start(spec("etcd: {mode: external, endpoints: [\"http://10.9.9.9:2379\"], prefix: /coreos.com/network}"),
+                shells(), () -> null, state);
+        assertEquals(List.of("http://10.9.9.9:2379"), p.endpoints());
+        assertEquals(List.of(), events.all().stream().filter(l -> l.startsWith("host ")).toList());
+    }
+
+    @Test
+    void theNetworkConfigIsFlannelsJsonUnderThePrefixAndARewriteIsUnchanged() {
+        LabSpec spec = spec("etcd: {mode: process, prefix: /coreos.com/network}");
+        assertTrue(placement.writeConfig(spec, "http://127.0.0.1:2379"));
+        assertEquals("{\"Network\":\"10.244.0.0/16\",\"SubnetLen\":24,\"Backend\":{\"Type\":\"vxlan\",\"VNI\":1,\"Port\":8472,\"DirectRouting\":false}}",
+                gateway.keys.get("http://127.0.0.1:2379 /coreos.com/network/config"));
+        assertFalse(placement.writeConfig(spec, "http://127.0.0.1:2379"));
+    }
+}
