@@ -1,5 +1,6 @@
 # vxlab doctor: every fact of one node in one exec, each section after a "### <name>" line. Read by
-# doctor/FactsParser; run as root (or through sudo -n) with bash -s -- <etcd host:port>... . Reads only.
+# doctor/FactsParser; run as root (vxlab's shell adds sudo for another user) with bash. Changes nothing.
+# The etcd endpoints tried are the agent's own (FLANNEL_ETCD_ENDPOINTS in /etc/sysconfig/flanneld).
 export PATH="$PATH:/usr/sbin:/sbin"
 s() { echo "### $1"; }
 s link; ip -d -j link show 2>&1
@@ -24,7 +25,9 @@ else echo "off"; fi
 s snmp; cat /proc/net/snmp
 s container; ip netns exec vxtest ip -j addr show 2>&1
 s etcd
-for e in "$@"; do
+eps=$(sed -n 's/^FLANNEL_ETCD_ENDPOINTS="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' /etc/sysconfig/flanneld 2>/dev/null | tr ',' ' ')
+for e in $eps; do
+  e=${e#*://}; e=${e%%/*}
   if timeout 2 bash -c "exec 3<>/dev/tcp/${e%:*}/${e##*:}" 2>/dev/null; then echo "$e ok"; else echo "$e unreachable"; fi
 done
 s end

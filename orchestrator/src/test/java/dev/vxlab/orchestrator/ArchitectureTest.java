@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * The orchestrator's layers, read from its source files (src/main/java):
  * <ol>
  *   <li><b>cli/ holds no pipeline logic.</b> A file in cli/ imports only cli/, core/ (the services), spec/ (the
- *   --provider enum and spec errors), {@link VxlabException}, the JSON writer for --json, picocli and java.*; and
+ *   --provider enum and spec errors), {@link VxlabException} and {@link BadInputException}, the doctor's
+ *   {@code Report} (which it prints), the JSON writer for --json, picocli and java.*; and
  *   it names no other orchestrator package by a qualified name either. So providers, transport, etcd, deploy,
  *   render, verify, prepare and lab/ are out of its reach: whatever the CLI does beyond parse and print must be a
  *   service call.</li>
@@ -28,6 +29,8 @@ import org.junit.jupiter.api.Test;
  *   <li><b>The pipeline names no provider.</b> core/ imports no provider implementation package
  *   (provider/netns, vagrant, ssh) and never compares with {@code Provider.NETNS|VAGRANT|SSH} or a provider's name: what differs between
  *   providers is a property of {@code Machines}, chosen in the registry {@code Providers}.</li>
+ *   <li><b>The doctor's rules are pure.</b> doctor/ imports no transport, provider, etcd, core, lab, sshj or
+ *   jetcd: it turns facts into findings; gathering them is core/LabDoctor's business.</li>
  *   <li><b>Dependencies point inward.</b> Nothing outside cli/ imports cli/; nothing outside cli/ and core/
  *   imports core/; core/ imports no sshj, jetcd, FreeMarker or picocli.</li>
  * </ol>
@@ -38,7 +41,8 @@ class ArchitectureTest {
     static final Pattern QUALIFIED = Pattern.compile("\\bdev\\.vxlab\\.orchestrator\\.(\\w+)\\.");
 
     static final List<String> CLI_MAY_IMPORT = List.of("dev.vxlab.orchestrator.cli.", "dev.vxlab.orchestrator.core.",
-            "dev.vxlab.orchestrator.spec.", "dev.vxlab.orchestrator.VxlabException", "dev.vxlab.agent.json.Json", "picocli.", "java.");
+            "dev.vxlab.orchestrator.spec.", "dev.vxlab.orchestrator.VxlabException", "dev.vxlab.orchestrator.BadInputException",
+            "dev.vxlab.orchestrator.doctor.Report", "dev.vxlab.agent.json.Json", "picocli.", "java.");
 
     record Source(Path path, String text) {
         String pkg() {
@@ -129,6 +133,20 @@ class ArchitectureTest {
                     if (cli || core || library) {
                         wrong.add(pkg + "/" + s.path().getFileName() + " imports " + imp);
                     }
+                }
+            }
+        }
+        assertEquals(List.of(), wrong);
+    }
+
+    @Test
+    void theDoctorsRulesTouchNoLabEtcdOrShell() {
+        List<String> wrong = new ArrayList<>();
+        for (Source src : sources("doctor")) {
+            for (String imp : src.imports()) {
+                if (imp.matches("dev\\.vxlab\\.orchestrator\\.(transport|provider|etcd|core|lab|deploy|verify)\\..*")
+                        || imp.startsWith("net.schmizz.") || imp.startsWith("io.etcd.") || imp.equals("dev.vxlab.agent.lease.etcd.EtcdRegistry")) {
+                    wrong.add(MAIN.relativize(src.path()) + " imports " + imp);
                 }
             }
         }

@@ -3,6 +3,7 @@ package dev.vxlab.orchestrator.cli;
 import dev.vxlab.agent.json.Json;
 import dev.vxlab.orchestrator.core.LabStatus;
 import dev.vxlab.orchestrator.core.Verification;
+import dev.vxlab.orchestrator.doctor.Report;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -84,6 +85,16 @@ final class Output {
             sb.append('\n');
         }
         return sb.toString();
+    }
+
+    /** What doctor found: its text for a student, or its JSON. */
+    void doctor(Report r) {
+        if (json) {
+            line(r.json());
+        } else {
+            out.print(r.text());
+            out.flush();
+        }
     }
 
     /** The labs that are up. */

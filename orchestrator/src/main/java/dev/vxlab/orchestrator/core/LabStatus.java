@@ -1,25 +1,19 @@
 package dev.vxlab.orchestrator.core;
 
 import dev.vxlab.agent.lease.Lease;
-import dev.vxlab.agent.lease.etcd.EtcdRegistry;
 import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.deploy.Provisioner;
-import dev.vxlab.orchestrator.etcd.NodeEtcd;
 import dev.vxlab.orchestrator.provider.Machines;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import dev.vxlab.orchestrator.transport.RemoteShell;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code vxlab status}: the labs that are up, or one lab's nodes — each with its lease as etcd holds it (public
@@ -60,33 +54,9 @@ public final class LabStatus {
     public Status status(String specOrName) {
         Lab l = Lab.resolve(context.home(), specOrName);
         Machines machines = context.providers().machines(l.spec(), l.state());
-        String endpoint = l.state().string("etcdEndpoint");
-        List<Lease> leases = List.of();
-        Map<Lease, String> expiries = new HashMap<>();
-        RemoteShell etcdNode = null;
-        String etcdOn = l.state().string("etcdOn");
-        if (etcdOn != null) {
-            LabSpec.Node on = l.spec().nodes().stream().filter(n -> n.name().equals(etcdOn)).findFirst().orElse(null);
-            try {
-                etcdNode = on == null ? null : machines.connect(on);
-                endpoint = etcdNode == null ? null : NodeEtcd.forward(etcdNode);
-            } catch (VxlabException e) {
-                endpoint = null;
-            }
-        }
-        if (endpoint != null) {
-            try (EtcdRegistry reg = new EtcdRegistry(new EtcdRegistry.Settings(List.of(URI.create(endpoint)), l.spec().etcd().prefix(),
-                    null, null, null, null, null, Duration.ofSeconds(10)))) {
-                leases = reg.leases().leases();
-                Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-                for (Lease lease : leases) {
-                    reg.timeToLive(lease).ifPresent(ttl -> expiries.put(lease, now.plus(ttl).toString()));
-                }
-            }
-        }
-        if (etcdNode != null) {
-            etcdNode.close();
-        }
+        LabLeases read = LabLeases.read(l, machines);
+        List<Lease> leases = read.leases();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         List<Node> rows = new ArrayList<>();
         for (LabSpec.Node node : l.spec().nodes()) {
             Lease lease = leases.stream().filter(x -> x.attrs().heldBy(node.name())).findFirst().orElse(null);
@@ -101,8 +71,9 @@ public final class LabStatus {
                     lease == null || lease.attrs().node() == null ? null : lease.attrs().node().iface(),
                     lease == null ? null : lease.subnet().toString(),
                     lease == null ? null : lease.attrs().vtepMac(),
-                    lease == null ? null : expiries.get(lease), agent));
+                    lease == null || read.ttls().get(lease) == null ? null : now.plusSeconds(read.ttls().get(lease)).toString(), agent));
         }
-        return new Status(l.spec().name(), etcdOn != null ? "on " + etcdOn : endpoint, rows);
+        String etcd = read.etcdOn() != null ? "on " + read.etcdOn() : read.endpoint();
+        return new Status(l.spec().name(), read.error() == null ? etcd : etcd + " (not readable: " + read.error() + ")", rows);
     }
 }
