@@ -23,6 +23,8 @@ public final class Provisioner {
     public static final String AGENT_BIN = AGENT_HOME + "/bin/vxlabd";
     public static final String AGENT_LOG = "/var/log/vxlabd.log";
     public static final String AGENT_PID = "/run/vxlabd.pid";
+    /** (Re)starts the agent on a node: what {@code up} runs where there is no systemd, and what a student runs after a fix. */
+    public static final String AGENT_RESTART = AGENT_HOME + "/bin/vxlabd-restart";
     public static final String SUBNET_ENV = "/run/flannel/subnet.env";
     /** Succeeds when the agent runs, supervised by vxlab (pid file) or by systemd. */
     public static final String AGENT_ALIVE = "kill -0 \"$(cat " + AGENT_PID + " 2>/dev/null)\" 2>/dev/null || systemctl is-active -q vxlabd 2>/dev/null";
@@ -107,10 +109,28 @@ public final class Provisioner {
         return new Outcome("iptables rules" + (spec.firewall() == LabSpec.Firewall.FIREWALLD ? " (firewalld not running)" : ""), changed);
     }
 
-    /** Installs the agent (jar + launcher) and (re)starts it when anything changed or it is not running. */
+    /**
+     * The agent's restart script: systemd's unit where systemd runs the agent, else stop the running one (waiting
+     * up to 5 s for it to exit) and start a new one in the background, detached from the session, its output
+     * appended to the log. Only the agent goes to the background, with no descriptor of the SSH session left open;
+     * no class-data-sharing training run (on a lab machine every node would build its own at once).
+     */
+    static final String RESTART_SCRIPT = "#!/bin/sh\n"
+            + "# vxlabd-restart: (re)starts vxlab's agent on this node. Installed by vxlab; `vxlab down` removes it.\n"
+            + "if [ -d /run/systemd/system ] && systemctl cat vxlabd >/dev/null 2>&1; then exec systemctl restart vxlabd; fi\n"
+            + "pid=$(cat " + AGENT_PID + " 2>/dev/null)\n"
+            + "if [ -n \"$pid\" ] && kill -0 \"$pid\" 2>/dev/null; then\n"
+            + "  kill \"$pid\"; i=0; while kill -0 \"$pid\" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done\n"
+            + "fi\n"
+            + "mkdir -p /var/log; cd /\n"
+            + "VXLABD_CDS=off setsid " + AGENT_BIN + " >>" + AGENT_LOG + " 2>&1 </dev/null & echo $! > " + AGENT_PID + "\n"
+            + "echo \"vxlabd started (pid $!); its log: " + AGENT_LOG + "\"\n";
+
+    /** Installs the agent (jar, launcher, restart script) and (re)starts it when anything changed or it is not running. */
     public Outcome agent(RemoteShell sh, byte[] jar, byte[] launcher) {
         boolean changed = sh.put(AGENT_JAR, jar, "0644");
         changed |= sh.put(AGENT_BIN, launcher, "0755");
+        changed |= sh.put(AGENT_RESTART, RESTART_SCRIPT.getBytes(StandardCharsets.UTF_8), "0755");
         boolean systemd = sh.exec("[ -d /run/systemd/system ]").ok();
         if (systemd) {
             RemoteShell.Result r = sh.exec("systemctl daemon-reload && systemctl enable vxlabd >/dev/null 2>&1; "
@@ -124,11 +144,7 @@ public final class Provisioner {
         if (!changed && sh.exec(running).ok()) {
             return new Outcome("vxlabd (running)", false);
         }
-        String start = "if " + running + "; then kill \"$(cat " + AGENT_PID + ")\"; sleep 0.5; fi; "
-                + "rm -f " + SUBNET_ENV + "; mkdir -p /var/log; cd /; "
-                // only the agent goes to the background, with no descriptor of the SSH session left open
-                // no class-data-sharing training run: on a lab machine every node would build its own at once
-                + "VXLABD_CDS=off setsid " + AGENT_BIN + " >>" + AGENT_LOG + " 2>&1 </dev/null & echo $! > " + AGENT_PID;
+        String start = "rm -f " + SUBNET_ENV + "; " + AGENT_RESTART;
         RemoteShell.Result r = sh.exec(start);
         if (!r.ok()) {
             throw new VxlabException("starting vxlabd failed: " + r.stderr().trim(), "see " + AGENT_LOG + " on the node");

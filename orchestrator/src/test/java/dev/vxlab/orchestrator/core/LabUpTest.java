@@ -54,7 +54,7 @@ class LabUpTest {
         assertTrue(e.first("etcd config") < e.first(" put /etc/"), "the files name etcd: written after it runs");
         assertTrue(e.last(l -> l.contains(" put /etc/") || l.contains("iptables")) < e.first(" put " + Provisioner.AGENT_JAR),
                 "every node has its files before any agent is installed");
-        assertTrue(e.last("setsid /opt/vxlab/bin/vxlabd") < e.first("cat /run/flannel/subnet.env"));
+        assertTrue(e.last("/opt/vxlab/bin/vxlabd-restart") < e.first("cat /run/flannel/subnet.env"));
         assertTrue(e.last("cat /run/flannel/subnet.env") < e.first("vxtest0"), "every lease before the first test container");
         for (String node : List.of("kube1", "kube2", "kube3")) {
             assertTrue(f.machines.node(node).closed(), node + "'s session is closed at the end");

@@ -108,7 +108,9 @@ class ProvisionerTest {
         Provisioner.Outcome first = p.agent(node, jar, launcher);
         assertEquals("vxlabd started", first.what());
         assertTrue(first.changed());
-        assertTrue(events.first("setsid /opt/vxlab/bin/vxlabd") > events.last("kube1 put /opt/vxlab/bin/vxlabd"), "started after both files are in place");
+        int started = events.first(e -> e.startsWith("kube1 exec ") && e.contains("/opt/vxlab/bin/vxlabd-restart"));
+        assertTrue(started > events.last("kube1 put /opt/vxlab/bin/vxlabd-restart"), "started after its files are in place");
+        assertTrue(started > events.last("kube1 put /opt/vxlab/bin/vxlabd"), "started after its files are in place");
 
         node.on("[ -f /run/vxlabd.pid ] && kill -0", FakeShell.ok(""));
         Provisioner.Outcome again = p.agent(node, jar, launcher);

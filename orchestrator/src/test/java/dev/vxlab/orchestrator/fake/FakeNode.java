@@ -24,7 +24,7 @@ public final class FakeNode extends FakeShell {
         on("java -XshowSettings", ok("17\n"));
         on("[ -d /run/systemd/system ]", fail(""));
         on("kill -0", cmd -> agentRunning ? ok("") : fail(""));
-        on("setsid /opt/vxlab/bin/vxlabd", cmd -> {
+        on("/opt/vxlab/bin/vxlabd-restart", cmd -> {
             agentRunning = true;
             return ok("");
         });
@@ -52,7 +52,7 @@ public final class FakeNode extends FakeShell {
 
     /** The agent exits at once, explaining itself in its log (as with a wrong --iface). */
     public FakeNode agentRefuses(String why) {
-        on("setsid /opt/vxlab/bin/vxlabd", ok(""));
+        on("/opt/vxlab/bin/vxlabd-restart", ok(""));
         on("grep -E 'ERROR|refusing|hint'", ok(why + "\n"));
         return this;
     }

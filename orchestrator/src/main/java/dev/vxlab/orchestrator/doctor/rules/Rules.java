@@ -7,7 +7,7 @@ import java.util.List;
 /** Every doctor rule, in the order of their IDs: the one list that --list, the docs and the exercises read. */
 public final class Rules {
     /** How a student restarts the agent on a node, with or without systemd. */
-    public static final String RESTART_AGENT = "vxlabd-restart (on the node; it runs systemctl restart vxlabd where systemd runs it)";
+    public static final String RESTART_AGENT = "/opt/vxlab/bin/vxlabd-restart";
 
     public static final List<Rule> ALL = List.of(
             new SharedPublicIp(), new AgentDown(), new NoLease(), new LeaseExpiring(), new RoutesDisagree(),
