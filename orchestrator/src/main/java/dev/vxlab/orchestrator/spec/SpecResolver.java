@@ -25,8 +25,8 @@ import org.yaml.snakeyaml.nodes.Node;
  *   inside underlay.cidr, overlaps; {@link NodesSection}: unique names and addresses; {@link EtcdSection}: mode
  *   against endpoints and TLS files; {@link SshSection}: only for provider ssh), each run only when every field
  *   it needs resolved, so that one mistake gives one error rather than a cascade. A rule reports at a value the
- *   user wrote, never at a default; when two fields conflict, at the one written second where either could be
- *   changed.</li>
+ *   user wrote, never at a default, and a value used twice at its second use — where an alias stands, not at its
+ *   anchor ({@link AliasPositions}).</li>
  * </ol>
  * The sections are read in a fixed order (top-level keys, name, provider, network and underlay, etcd, agent,
  * firewall, vagrant, ssh, nodes): problems at one position keep the order in which they were found. A
