@@ -39,6 +39,17 @@ final class Describe {
         return quote(v) + " tagged " + tag.getValue().replace(Tag.PREFIX, "!!") + " (YAML tags are not supported here)";
     }
 
+    /** One character as an error names it: {@code a space}, {@code 'K' (uppercase)}, {@code the control character U+0009}. */
+    static String character(int c) {
+        if (c == ' ') {
+            return "a space";
+        }
+        if (Character.isISOControl(c) || Character.isWhitespace(c)) {
+            return String.format("the control character U+%04X", c);
+        }
+        return "'" + new String(Character.toChars(c)) + "'" + (Character.isUpperCase(c) ? " (uppercase)" : "");
+    }
+
     /** Double-quoted, with quotes, backslashes and control characters escaped so that the message stays one line. */
     static String quote(String text) {
         StringBuilder b = new StringBuilder("\"");

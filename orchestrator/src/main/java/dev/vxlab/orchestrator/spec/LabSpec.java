@@ -14,14 +14,25 @@ import java.util.List;
 public record LabSpec(String name, Provider provider, Network network, Underlay underlay, Etcd etcd, Agent agent,
                       Firewall firewall, Vagrant vagrant, List<Node> nodes, Path source) {
 
-    public enum Provider { NETNS, VAGRANT, SSH }
+    // The choices a spec may write, each enum the one list of its words (see Choice).
 
-    public enum Firewall { FIREWALLD, IPTABLES, NONE }
+    public enum Provider implements Choice { NETNS, VAGRANT, SSH }
 
-    public enum EtcdMode { AUTO, CONTAINER, PROCESS, EXTERNAL }
+    public enum Firewall implements Choice { FIREWALLD, IPTABLES, NONE }
 
-    /** The overlay: flannel's network config, written to {@code <prefix>/config}. */
+    public enum EtcdMode implements Choice { AUTO, CONTAINER, PROCESS, EXTERNAL }
+
+    /** flannel's backend types, as network.backend (and flannel's BackendType) writes them: vxlan, host-gw. */
+    public enum Backend implements Choice { VXLAN, HOST_GW }
+
+    /** The Vagrant providers vagrant.provider may name. */
+    public enum VagrantProvider implements Choice { DOCKER, VIRTUALBOX, LIBVIRT }
+
+    /** The overlay: flannel's network config, written to {@code <prefix>/config}; {@code backend} is a {@link Backend}'s word. */
     public record Network(Ip4Net cidr, int subnetLen, String backend, int vni, int port, boolean directRouting) {
+        public Backend backendType() {
+            return Choice.of(Backend.class, backend).orElseThrow(() -> new IllegalStateException("no backend " + backend));
+        }
     }
 
     /** The host-only network the nodes share (their eth1), the root namespace's address on it, and the Vagrant-style NAT eth0. */

@@ -30,8 +30,9 @@ import org.yaml.snakeyaml.nodes.Tag;
  *
  * <p>The file is composed into a node tree (never constructed into objects, so no type is ever instantiated
  * from the YAML), with at most {@value #MAX_COLLECTION_ALIASES} aliases to maps or lists (an alias bomb
- * stops there). Paths in errors are written {@code network.cidr}, {@code nodes[1].ip}, list indexes counted
- * from 0; lines and columns are counted from 1; the file is named as it was given (relative stays relative).
+ * stops there); each alias keeps the position where it is written ({@link AliasPositions}). Paths in errors
+ * are written {@code network.cidr}, {@code nodes[1].ip}, list indexes counted from 0; lines and columns are
+ * counted from 1; the file is named as it was given (relative stays relative).
  *
  * <p>Only {@code name} and {@code nodes} are required. The defaults (see {@link SpecDefaults}) are those of
  * labs/quickstart.yaml and flannel's:
@@ -102,7 +103,7 @@ public final class SpecLoader {
     /** The document's node tree, or null for an empty file; a YAML error is recorded with its position. */
     private static Node compose(String text, Problems problems) {
         try {
-            return new Yaml(new SafeConstructor(options())).compose(new StringReader(text));
+            return AliasPositions.compose(text, options());
         } catch (MarkedYAMLException e) {
             Mark at = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             problems.at(at, "", syntaxError(e, at));

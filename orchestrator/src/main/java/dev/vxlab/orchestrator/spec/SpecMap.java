@@ -63,6 +63,11 @@ final class SpecMap {
         return node;
     }
 
+    /** This map's own YAML path ("" at the top level). */
+    String path() {
+        return path;
+    }
+
     String path(String key) {
         return path.isEmpty() ? key : path + "." + key;
     }
