@@ -3,6 +3,7 @@ package dev.vxlab.orchestrator.core;
 import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.lab.LabState;
 import dev.vxlab.orchestrator.provider.Providers;
+import dev.vxlab.orchestrator.spec.LabName;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import dev.vxlab.orchestrator.spec.SpecLoader;
 import java.io.IOException;
@@ -46,7 +47,7 @@ public record Lab(LabSpec spec, LabState state) {
             }
             return new Lab(spec, state);
         }
-        if (!specOrName.matches("[a-z][a-z0-9-]{0,15}")) {
+        if (!LabName.isValid(specOrName)) {
             throw new VxlabException("no such spec file: " + specOrName, "give a spec file (labs/quickstart.yaml) or a lab's name");
         }
         LabState state = LabState.load(dir(home, specOrName), specOrName);
