@@ -1,18 +1,23 @@
 package dev.vxlab.agent.it;
 
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Base of the tests that run real agents on a {@link NetnsLab} of three nodes with etcd in the lab's switch
  * namespace: builds the lab once per class, stops every agent a test started, removes the lab at the end.
- * A class that needs more nodes declares its own {@code @BeforeAll static void buildLab()} (which hides this
- * one) calling {@link #buildLab(int)}. Each node is a machine of its own: its node ID file sits in its directory.
+ * A class that needs another number of nodes says so with {@link Nodes}. Each node is a machine of its own:
+ * its node ID file sits in its directory.
  */
 abstract class LabIT {
     static final int NODES = 3;
@@ -22,13 +27,17 @@ abstract class LabIT {
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void buildLab() {
-        buildLab(NODES);
+    /** How many nodes a test class's lab has (default {@value #NODES}). */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.TYPE)
+    @interface Nodes {
+        int value();
     }
 
-    static void buildLab(int nodes) {
-        lab = new NetnsLab(nodes);
+    @BeforeAll
+    static void buildLab(TestInfo info) {
+        Nodes n = info.getTestClass().map(c -> c.getAnnotation(Nodes.class)).orElse(null);
+        lab = new NetnsLab(n == null ? NODES : n.value());
         etcd = EtcdProcess.inNamespace(lab.sw(), "192.168.56.1");
     }
 

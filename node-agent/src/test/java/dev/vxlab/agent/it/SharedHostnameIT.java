@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,14 +21,10 @@ import org.junit.jupiter.api.Test;
  * agent took the first one's subnet and they took it from each other every ten seconds, with no route
  * anywhere. Root only; the lab's namespaces carry a prefix this test owns and are removed after.
  */
+@LabIT.Nodes(SharedHostnameIT.MACHINES)
 class SharedHostnameIT extends LabIT {
     static final int MACHINES = 8;
     static final Pattern NODE_ID = Pattern.compile("\"NodeID\":\"([0-9a-f]{32})\"");
-
-    @BeforeAll
-    static void buildLab() {
-        buildLab(MACHINES);
-    }
 
     @BeforeEach
     void resetEtcd() {

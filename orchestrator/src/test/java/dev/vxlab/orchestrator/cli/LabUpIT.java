@@ -119,6 +119,13 @@ class LabUpIT {
         subnets.remove(null);
         assertEquals(3, subnets.size(), status.out());
 
+        Run doctor = run("doctor", lab);
+        assertEquals(0, doctor.code(), doctor.out() + doctor.err());
+        assertTrue(doctor.out().contains("no problem found"), doctor.out());
+        if (lab.equals("itproc")) {
+            brokenAndFixedWithOrdinaryCommands(lab, subnets);
+        }
+
         Run again = run("up", spec(specFile));
         assertEquals(0, again.code(), again.out() + again.err());
         assertFalse(again.out().contains(" changed"), "a second up changes nothing:\n" + again.out());
@@ -129,6 +136,41 @@ class LabUpIT {
         assertFalse(Files.exists(state.resolve("labs").resolve(lab)), "lab state removed");
         assertEquals(List.of(), leftovers(before, lab), "down leaves namespaces, links and routes as they were");
         assertEquals("", run0("docker", "ps", "-aq", "--filter", "label=dev.vxlab.lab=" + lab).trim(), "no etcd container left");
+    }
+
+    /**
+     * Two faults made and mended on a node with ordinary commands (through `vxlab ssh`), doctor naming each with
+     * its rule and going quiet once it is mended: UDP to the VXLAN port dropped (VX012); a route deleted with the
+     * agent stopped (VX002 and VX005), mended with `ip route replace` and the agent's restart script.
+     */
+    static void brokenAndFixedWithOrdinaryCommands(String lab, Set<Object> subnets) {
+        assertEquals(0, run("ssh", lab, "kube2", "--", "iptables -I INPUT -p udp --dport 8472 -j DROP").code());
+        Run dropped = run("doctor", lab, "--json");
+        assertEquals(1, dropped.code(), dropped.out() + dropped.err());
+        assertTrue(dropped.out().contains("\"rule\":\"VX012\"") && dropped.out().contains("iptables -D INPUT -p udp -m udp --dport 8472 -j DROP"),
+                dropped.out());
+        assertEquals(1, run("verify", lab).code(), "the ping matrix fails while UDP 8472 is dropped");
+        assertEquals(0, run("ssh", lab, "kube2", "--", "iptables -D INPUT -p udp -m udp --dport 8472 -j DROP").code());
+        assertEquals(0, run("doctor", lab).code());
+
+        Run own = run("ssh", lab, "kube2", "--", ". /run/flannel/subnet.env; echo ${FLANNEL_SUBNET%.*}.0/24");
+        String kube2 = own.out().trim();
+        String kube1Route = subnets.stream().map(Object::toString).filter(x -> !x.equals(kube2)).findFirst().orElseThrow();
+        assertEquals(0, run("ssh", lab, "kube2", "--", "kill $(cat /run/vxlabd.pid); sleep 1; ip route del " + kube1Route).code());
+        Run stopped = run("doctor", lab, "--node", "kube2");
+        assertEquals(1, stopped.code(), stopped.out());
+        assertTrue(stopped.out().contains("VX002 ERROR: vxlabd is not running on kube2"), stopped.out());
+        assertTrue(stopped.out().contains("VX005 ERROR: no route on kube2 to " + kube1Route), stopped.out());
+        String gateway = kube1Route.replace(".0/24", ".0");
+        assertEquals(0, run("ssh", lab, "kube2", "--", "ip route replace " + kube1Route + " via " + gateway + " dev flannel.1 onlink; "
+                + "/opt/vxlab/bin/vxlabd-restart").code());
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        Run healed;
+        do {
+            healed = run("doctor", lab);
+        } while (healed.code() != 0 && System.nanoTime() < deadline);
+        assertEquals(0, healed.code(), healed.out());
+        assertEquals(0, run("verify", lab).code());
     }
 
     @Test
@@ -144,8 +186,18 @@ class LabUpIT {
     @Test
     void vagrantTrapStopsAtTheAgentStepWithTheExplanationAndDownCleansUp() {
         String before = ipState();
+        Run predicted = run("doctor", spec("trap-lab.yaml"));
+        assertEquals(1, predicted.code(), predicted.out() + predicted.err());
+        assertTrue(predicted.out().contains("VX016 ERROR") && predicted.out().contains("--iface=eth1"), predicted.out());
+        assertFalse(Files.exists(state.resolve("labs").resolve("ittrap")), "a static doctor run makes nothing");
+
         Run up = run("up", spec("trap-lab.yaml"));
         assertEquals(1, up.code(), up.out() + up.err());
+        Run doctor = run("doctor", "ittrap", "--json");
+        assertEquals(1, doctor.code(), doctor.out() + doctor.err());
+        assertTrue(doctor.out().contains("{\"rule\":\"VX001\",\"severity\":\"error\""), doctor.out());
+        assertTrue(doctor.out().contains("Using interface with name eth0 and address 10.0.2.15"), doctor.out());
+        assertTrue(doctor.out().contains("FLANNEL_OPTIONS=\\\"--iface=eth1\\\""), doctor.out());
         assertTrue(up.err().contains("10.0.2.15") && up.err().contains("--iface=eth1") && up.err().contains("kube1"), up.err());
         Run down = run("down", "ittrap");
         assertEquals(0, down.code(), down.err());
