@@ -60,6 +60,7 @@ public final class LabUp {
         byte[] jar = context.artifacts().agentJar();
         byte[] launcher = context.artifacts().agentLauncher();
         try (Sessions shells = Sessions.open(spec, machines, report)) {
+            Hostnames.refuseCollisions(spec, shells);
             report.step("prepare");
             NodePrep prep = new NodePrep(context.artifacts()::javaRuntime);
             forEachNode(spec, node -> {

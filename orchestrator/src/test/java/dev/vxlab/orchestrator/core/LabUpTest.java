@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.deploy.Provisioner;
 import dev.vxlab.orchestrator.fake.FakeNode;
+import dev.vxlab.orchestrator.fake.FakeShell;
 import dev.vxlab.orchestrator.fake.Specs;
 import dev.vxlab.orchestrator.lab.LabState;
 import java.nio.file.Path;
@@ -169,5 +170,18 @@ class LabUpTest {
         assertEquals("lab uplab is up with provider vagrant, not netns", e.getMessage());
         assertEquals("`vxlab down uplab` first", e.hint());
         assertEquals(List.of(), f.events.all());
+    }
+
+    @Test
+    void machinesThatShareAHostnameAreRefusedBeforeAnythingIsInstalled() {
+        fixture();
+        f.machines.node("kube1").on("/proc/sys/kernel/hostname", FakeShell.ok("vm\n"));
+        f.machines.node("kube3").on("/proc/sys/kernel/hostname", FakeShell.ok("VM\n"));
+        VxlabException e = assertThrows(VxlabException.class, this::up);
+        assertTrue(e.getMessage().startsWith("machines share a hostname: kube1 and kube3 are all called vm."), e.getMessage());
+        assertTrue(e.hint().contains("hostnamectl set-hostname"), e.hint());
+        assertEquals(-1, f.events.first(" put "), "nothing was pushed");
+        assertEquals(-1, f.events.first("os-release"), "nothing was prepared");
+        assertEquals(-1, f.events.first("etcd start"), "etcd was not started");
     }
 }

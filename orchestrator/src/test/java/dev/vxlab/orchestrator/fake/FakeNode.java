@@ -23,6 +23,7 @@ public final class FakeNode extends FakeShell {
         on("for c in ip bridge", ok("ip\nbridge\niptables\napt-get\n"));
         on("java -XshowSettings", ok("17\n"));
         on("[ -d /run/systemd/system ]", fail(""));
+        on("/proc/sys/kernel/hostname", ok(node + "\n"));
         on("kill -0", cmd -> agentRunning ? ok("") : fail(""));
         on("/opt/vxlab/bin/vxlabd-restart", cmd -> {
             agentRunning = true;
