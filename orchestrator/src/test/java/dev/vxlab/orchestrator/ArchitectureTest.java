@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * <ol>
  *   <li><b>cli/ holds no pipeline logic.</b> A file in cli/ imports only cli/, core/ (the services), spec/ (the
  *   --provider enum and spec errors), {@link VxlabException} and {@link BadInputException}, the doctor's
- *   {@code Report} (which it prints), the JSON writer for --json, picocli and java.*; and
+ *   {@code Report} and the exercise faults' list (which it prints), the JSON writer for --json, picocli and java.*; and
  *   it names no other orchestrator package by a qualified name either. So providers, transport, etcd, deploy,
  *   render, verify, prepare and lab/ are out of its reach: whatever the CLI does beyond parse and print must be a
  *   service call.</li>
@@ -42,7 +42,7 @@ class ArchitectureTest {
 
     static final List<String> CLI_MAY_IMPORT = List.of("dev.vxlab.orchestrator.cli.", "dev.vxlab.orchestrator.core.",
             "dev.vxlab.orchestrator.spec.", "dev.vxlab.orchestrator.VxlabException", "dev.vxlab.orchestrator.BadInputException",
-            "dev.vxlab.orchestrator.doctor.Report", "dev.vxlab.agent.json.Json", "picocli.", "java.");
+            "dev.vxlab.orchestrator.doctor.Report", "dev.vxlab.orchestrator.exercise.Fault", "dev.vxlab.agent.json.Json", "picocli.", "java.");
 
     record Source(Path path, String text) {
         String pkg() {

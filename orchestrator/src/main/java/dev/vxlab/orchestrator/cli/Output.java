@@ -1,9 +1,12 @@
 package dev.vxlab.orchestrator.cli;
 
 import dev.vxlab.agent.json.Json;
+import dev.vxlab.orchestrator.core.LabExercise;
 import dev.vxlab.orchestrator.core.LabStatus;
 import dev.vxlab.orchestrator.core.Verification;
 import dev.vxlab.orchestrator.doctor.Report;
+import dev.vxlab.orchestrator.exercise.Fault;
+import dev.vxlab.orchestrator.exercise.Faults;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -94,6 +97,64 @@ final class Output {
         } else {
             out.print(r.text());
             out.flush();
+        }
+    }
+
+    /** Every fault break knows, with the doctor rule that names it. */
+    void faults() {
+        if (json) {
+            List<Object> l = new ArrayList<>();
+            for (Fault f : Faults.ALL) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("fault", f.id());
+                m.put("rule", f.rule());
+                m.put("title", f.title());
+                l.add(m);
+            }
+            line(Json.write(Map.of("faults", l)));
+            return;
+        }
+        for (Fault f : Faults.ALL) {
+            out.printf("%-14s %s  %s%n", f.id(), f.rule(), f.title());
+        }
+        out.flush();
+    }
+
+    void broken(LabExercise.Broken b) {
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("lab", b.lab());
+            m.put("fault", b.fault());
+            m.put("node", b.node());
+            line(Json.write(m));
+            return;
+        }
+        line("broke lab " + b.lab() + ": " + b.fault() + (b.hidden() ? " on one of its nodes (hidden)" : " on " + b.node()) + " - " + b.title());
+        line("find it: vxlab doctor " + b.lab() + "; mend it on the node (vxlab ssh " + b.lab() + " NODE); then: vxlab grade " + b.lab());
+    }
+
+    void reset(LabExercise.Broken b) {
+        line("mended " + b.fault() + " on " + b.node() + " with its own fix; lab " + b.lab() + " has no exercise now");
+    }
+
+    void grade(LabExercise.Grade g) {
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("lab", g.lab());
+            m.put("fault", g.fault());
+            m.put("node", g.node());
+            m.put("passed", g.passed());
+            m.put("reasons", g.reasons());
+            m.put("seconds", g.seconds());
+            line(Json.write(m));
+            return;
+        }
+        if (g.passed()) {
+            line("PASS: " + g.fault() + " on " + g.node() + " is mended (the ping matrix is green, doctor finds nothing on "
+                    + g.node() + "), after " + g.seconds() + " s");
+        } else {
+            line("NOT YET: " + g.fault() + (g.reasons().isEmpty() ? "" : ":"));
+            g.reasons().forEach(r -> line("  - " + r));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.vxlab.orchestrator.core;
 
 import dev.vxlab.orchestrator.lab.LabState;
+import dev.vxlab.orchestrator.provider.Machines;
 import dev.vxlab.orchestrator.provider.Providers;
 import dev.vxlab.orchestrator.spec.SpecLoader;
 import java.nio.file.Files;
@@ -42,7 +43,9 @@ public final class LabDown {
             provider.teardown().down(state, context.providers().context());
         } else {
             Lab lab = Lab.resolve(context.home(), name);
-            context.providers().machines(lab.spec(), state).down();
+            Machines machines = context.providers().machines(lab.spec(), state);
+            LabExercise.undoForDown(state, machines, lab.spec());
+            machines.down();
             context.host().stopAll(state.pids().values(), 5);
         }
         context.etcd().stop(state);

@@ -3,6 +3,7 @@ package dev.vxlab.orchestrator.core;
 import dev.vxlab.agent.AgentException;
 import dev.vxlab.agent.lease.Lease;
 import dev.vxlab.agent.lease.etcd.EtcdRegistry;
+import dev.vxlab.agent.net.Ip4Net;
 import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.etcd.NodeEtcd;
 import dev.vxlab.orchestrator.provider.Machines;
@@ -26,6 +27,32 @@ record LabLeases(String endpoint, String etcdOn, Map<Lease, Long> ttls, String c
     }
 
     static LabLeases read(Lab l, Machines machines) {
+        return withRegistry(l, machines, (endpoint, reg) -> {
+            Map<Lease, Long> ttls = new LinkedHashMap<>();
+            for (Lease lease : reg.leases().leases()) {
+                ttls.put(lease, reg.timeToLive(lease).map(Duration::toSeconds).orElse(null));
+            }
+            return new LabLeases(endpoint, l.state().string("etcdOn"), ttls, reg.networkConfig().orElse(null), null);
+        });
+    }
+
+    /** Deletes the lease of {@code subnet} (an exercise's fault); throws when etcd cannot be reached. */
+    static void revoke(Lab l, Machines machines, Ip4Net subnet) {
+        LabLeases r = withRegistry(l, machines, (endpoint, reg) -> {
+            reg.get(subnet).ifPresent(reg::revoke);
+            return new LabLeases(endpoint, null, Map.of(), null, null);
+        });
+        if (r.error() != null) {
+            throw new VxlabException("cannot delete the lease " + subnet + " in etcd: " + r.error(), "vxlab doctor " + l.spec().name());
+        }
+    }
+
+    private interface Use {
+        LabLeases apply(String endpoint, EtcdRegistry registry);
+    }
+
+    /** Runs {@code use} with a registry on the lab's etcd; what fails to reach it becomes {@code error}. */
+    private static LabLeases withRegistry(Lab l, Machines machines, Use use) {
         String endpoint = l.state().string("etcdEndpoint");
         String etcdOn = l.state().string("etcdOn");
         RemoteShell etcdNode = null;
@@ -43,11 +70,7 @@ record LabLeases(String endpoint, String etcdOn, Map<Lease, Long> ttls, String c
             }
             try (EtcdRegistry reg = new EtcdRegistry(new EtcdRegistry.Settings(List.of(URI.create(endpoint)), l.spec().etcd().prefix(),
                     null, null, null, null, null, Duration.ofSeconds(10)))) {
-                Map<Lease, Long> ttls = new LinkedHashMap<>();
-                for (Lease lease : reg.leases().leases()) {
-                    ttls.put(lease, reg.timeToLive(lease).map(Duration::toSeconds).orElse(null));
-                }
-                return new LabLeases(endpoint, etcdOn, ttls, reg.networkConfig().orElse(null), null);
+                return use.apply(endpoint, reg);
             }
         } catch (VxlabException | AgentException e) {
             return new LabLeases(endpoint, etcdOn, Map.of(), null, e.getMessage());

@@ -68,6 +68,17 @@ public record NodeFacts(String node, String unreachable, Map<String, String> sec
         }
     }
 
+    /** The log lines of the agent's last run: from its last "vxlabd starting" line on (the log is appended to). */
+    public List<String> lastRunLog() {
+        int start = 0;
+        for (int i = 0; i < log.size(); i++) {
+            if (log.get(i).contains("vxlabd starting")) {
+                start = i;
+            }
+        }
+        return log.subList(start, log.size());
+    }
+
     /** The lines of a section that contain {@code text}. */
     public List<String> linesWith(String section, String text) {
         return sections.getOrDefault(section, "").lines().filter(l -> l.contains(text)).toList();

@@ -31,7 +31,7 @@ public final class AgentDown implements Rule {
             if (n.agentRunning()) {
                 continue;
             }
-            List<String> errors = n.log().stream().filter(l -> l.contains(" ERROR ") || l.contains(" WARN ")).toList();
+            List<String> errors = n.lastRunLog().stream().filter(l -> l.contains(" ERROR ") || l.contains(" WARN ")).toList();
             List<String> last = errors.subList(Math.max(0, errors.size() - 3), errors.size());
             List<Evidence> ev = new ArrayList<>(List.of(Evidence.of(n.node(), NodeFacts.COMMANDS.get("agent"), n.agent())));
             if (!last.isEmpty()) {

@@ -64,9 +64,9 @@ public final class SharedPublicIp implements Rule {
             Map<String, List<String>> bySubnet = new LinkedHashMap<>();
             for (NodeFacts n : f.reachableNodes()) {
                 n.flannelSubnet().ifPresent(s -> bySubnet.computeIfAbsent(s.toString(), k -> new ArrayList<>()).add(n.node()));
-                List<String> lines = new ArrayList<>(n.linesWith("log", "Using interface with name"));
-                lines.removeIf(l -> !offUnderlay(f, l));
-                lines.addAll(n.linesWith("log", "already advertises public IP"));
+                List<String> run = n.lastRunLog();
+                List<String> lines = new ArrayList<>(run.stream().filter(l -> l.contains("Using interface with name") && offUnderlay(f, l)).toList());
+                lines.addAll(run.stream().filter(l -> l.contains("already advertises public IP")).toList());
                 if (!lines.isEmpty()) {
                     evidence.add(new Evidence(n.node(), "tail -n 40 /var/log/vxlabd.log", lines));
                     add(nodes, n.node());
