@@ -26,7 +26,7 @@ import dev.vxlab.agent.lease.RegistryUnavailableException;
 import dev.vxlab.agent.lease.SubnetKey;
 import dev.vxlab.agent.lease.SubnetRegistry;
 import dev.vxlab.agent.net.Ip4Net;
-import dev.vxlab.agent.netlink.Kernel;
+import dev.vxlab.agent.kernel.Kernel;
 import dev.vxlab.agent.subnetenv.AtomicFiles;
 import dev.vxlab.agent.subnetenv.SubnetEnv;
 import java.io.IOException;

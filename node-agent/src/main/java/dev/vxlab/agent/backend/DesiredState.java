@@ -1,8 +1,8 @@
 package dev.vxlab.agent.backend;
 
-import dev.vxlab.agent.netlink.FdbEntry;
-import dev.vxlab.agent.netlink.Neighbor;
-import dev.vxlab.agent.netlink.Route;
+import dev.vxlab.agent.kernel.FdbEntry;
+import dev.vxlab.agent.kernel.Neighbor;
+import dev.vxlab.agent.kernel.Route;
 import java.util.Set;
 
 /** The neighbour, FDB and route entries the node should have for its peers; also what the kernel has (read back). */

@@ -15,12 +15,12 @@ import dev.vxlab.agent.lease.LeaseAttrs.NodeIdentity;
 import dev.vxlab.agent.lease.NetworkConfig;
 import dev.vxlab.agent.net.Ip4;
 import dev.vxlab.agent.net.Ip4Net;
-import dev.vxlab.agent.netlink.Change;
-import dev.vxlab.agent.netlink.FdbEntry;
-import dev.vxlab.agent.netlink.KernelException;
-import dev.vxlab.agent.netlink.Neighbor;
-import dev.vxlab.agent.netlink.Route;
-import dev.vxlab.agent.netlink.VxlanLink;
+import dev.vxlab.agent.kernel.Change;
+import dev.vxlab.agent.kernel.FdbEntry;
+import dev.vxlab.agent.kernel.KernelException;
+import dev.vxlab.agent.kernel.Neighbor;
+import dev.vxlab.agent.kernel.Route;
+import dev.vxlab.agent.kernel.VxlanLink;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -87,7 +87,7 @@ class DataPlaneTest {
                 Arguments.of("another lower device", link(1, "eth0", "192.168.56.11", 8472, "02:11:22:33:44:55")),
                 Arguments.of("another local address", link(1, "eth1", "10.0.2.15", 8472, "02:11:22:33:44:55")),
                 Arguments.of("another port", link(1, "eth1", "192.168.56.11", 4789, "02:11:22:33:44:55")),
-                // how IpRoute2Kernel reports a bridge called flannel.1
+                // how IpRoute2Executor reports a bridge called flannel.1
                 Arguments.of("not a vxlan device", new VxlanLink("flannel.1", -1, null, null, 0, false, "7a:c2:b0:fd:a9:81", 1500,
                         false, List.of())));
     }

@@ -1,13 +1,13 @@
 package dev.vxlab.agent.backend;
 
 import dev.vxlab.agent.net.Ip4Net;
-import dev.vxlab.agent.netlink.Change;
-import dev.vxlab.agent.netlink.FdbEntry;
-import dev.vxlab.agent.netlink.Kernel;
-import dev.vxlab.agent.netlink.KernelException;
-import dev.vxlab.agent.netlink.Neighbor;
-import dev.vxlab.agent.netlink.Route;
-import dev.vxlab.agent.netlink.VxlanLink;
+import dev.vxlab.agent.kernel.Change;
+import dev.vxlab.agent.kernel.FdbEntry;
+import dev.vxlab.agent.kernel.Kernel;
+import dev.vxlab.agent.kernel.KernelException;
+import dev.vxlab.agent.kernel.Neighbor;
+import dev.vxlab.agent.kernel.Route;
+import dev.vxlab.agent.kernel.VxlanLink;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +21,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * The kernel's network state in memory, for unit tests: VXLAN devices (or a foreign device of the same name,
- * reported with VNI -1 as IpRoute2Kernel does), plain interfaces such as eth1, permanent neighbours, FDB entries
+ * reported with VNI -1 as IpRoute2Executor does), plain interfaces such as eth1, permanent neighbours, FDB entries
  * and main-table routes. {@link #apply} changes that state by change type, not by parsing command text, the way
  * Linux 6.x with iproute2 6.1 was seen to in a network namespace: "replace" overwrites the entry with the same key
  * (neighbour: device + IP; FDB: device + MAC; route: destination); deleting an absent neighbour, FDB MAC, route or
