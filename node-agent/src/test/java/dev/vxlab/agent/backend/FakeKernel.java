@@ -29,7 +29,7 @@ import java.util.function.UnaryOperator;
  * no-op; anything on a missing device fails with "Cannot find device"; deleting a device takes its entries
  * with it. It can be told to fail chosen changes, and it records every change it was given and every read.
  */
-final class FakeKernel implements Kernel {
+public final class FakeKernel implements Kernel {
     static final String NO_SUCH_DEVICE = "Cannot find device";
 
     private final Map<String, VxlanLink> vxlanLinks = new TreeMap<>();
@@ -48,7 +48,7 @@ final class FakeKernel implements Kernel {
     private record FailRule(Predicate<Change> which, String error) {
     }
 
-    FakeKernel(String... plainInterfaces) {
+    public FakeKernel(String... plainInterfaces) {
         plainLinks.addAll(List.of(plainInterfaces));
     }
 
@@ -86,7 +86,7 @@ final class FakeKernel implements Kernel {
         }
     }
 
-    Optional<VxlanLink> link(String name) {
+    public Optional<VxlanLink> link(String name) {
         return Optional.ofNullable(vxlanLinks.get(name));
     }
 
@@ -98,7 +98,7 @@ final class FakeKernel implements Kernel {
         return Set.copyOf(fdb.values());
     }
 
-    Set<Route> routeSet() {
+    public Set<Route> routeSet() {
         return Set.copyOf(routes.values());
     }
 
