@@ -116,21 +116,18 @@ public final class Agent {
         }
         log.debug("interface chosen by {}", ext.how());
 
-        DataPlane plane = new DataPlane(kernel, net, config.explain());
+        DataPlane plane = new DataPlane(kernel, net, Backends.create(net), config.explain());
         String vtepSeed = config.nodeName() + "/" + nodeId;
-        Optional<String> vtepMac = plane.prepare(ext, vtepSeed);
-        List<NetInterface> all = inventory.interfaces();
         LeaseAttrs.NodeIdentity me = new LeaseAttrs.NodeIdentity(config.nodeName(), ext.iface().name(), nodeId);
-        LeaseAttrs attrs = plane.vxlan()
-                ? LeaseAttrs.vxlan(ext.publicIp(), net.backend().vni(), vtepMac.orElseThrow(), me)
-                : LeaseAttrs.hostGw(ext.publicIp(), me);
+        LeaseAttrs attrs = plane.prepare(ext, vtepSeed, me);
+        List<NetInterface> all = inventory.interfaces();
         LeaseManager.Request request = new LeaseManager.Request(net, attrs, config.subnetLeaseTtl(), readPreviousSubnet(),
                 ext.iface().name(), InterfaceSelector.others(ext.iface(), all));
 
         if (!keeper.acquire(request)) {
             return;
         }
-        int mtu = net.containerMtu(ext.iface().mtu());
+        int mtu = plane.containerMtu(ext.iface().mtu());
         plane.configure(keeper.held().subnet(), mtu);
         List<Ip4Net> extNetworks = ext.iface().addresses().stream().map(Ip4Net::canonical).toList();
         Planner.Self self = new Planner.Self(keeper.held().subnet(), attrs, ext.iface().name(), extNetworks);
@@ -166,7 +163,7 @@ public final class Agent {
                 if (resyncNow && !plane.deviceHealthy()) {
                     status.deviceProblem("device " + plane.deviceName() + " is missing; re-creating it");
                     log.warn("Device {} is missing; re-creating it", plane.deviceName());
-                    plane.prepare(ext, vtepSeed);
+                    plane.prepare(ext, vtepSeed, me);
                     plane.configure(keeper.held().subnet(), mtu);
                     peers.requireResync(); // the device's entries went with it
                 }

@@ -1,5 +1,6 @@
 package dev.vxlab.agent.iproute2;
 
+import dev.vxlab.agent.Backends;
 import dev.vxlab.agent.backend.DesiredState;
 import dev.vxlab.agent.backend.Planner;
 import dev.vxlab.agent.backend.Reconciler;
@@ -154,7 +155,7 @@ class IpRoute2ExecutorTest {
                 LeaseAttrs.vxlan(ip("192.168.77.11"), 1, "02:00:00:00:00:34", new LeaseAttrs.NodeIdentity("node-a", "eth1")),
                 "eth1", List.of(net("192.168.77.0/24")));
         Lease peer = new Lease(net("10.244.2.0/24"), LeaseAttrs.vxlan(ip("192.168.77.12"), 1, "02:AA:BB:CC:DD:EE", null), 1, 2, 2);
-        DesiredState desired = Planner.plan(cfg, self, List.of(peer));
+        DesiredState desired = Planner.plan(Backends.create(cfg), cfg, self, List.of(peer));
         DesiredState actual = new DesiredState(
                 Set.copyOf(IpRoute2Executor.parseNeighbors(fixture("ip-neigh-show-flannel.1.json"), "flannel.1")),
                 Set.copyOf(IpRoute2Executor.parseFdb(fixture("bridge-fdb-show-flannel.1.json"), "flannel.1")),
