@@ -48,11 +48,13 @@ import org.slf4j.LoggerFactory;
  * resync the kernel (repairing entries deleted by hand, re-creating a deleted device), re-acquire the lease
  * (the same subnet when possible) when it vanished, and ride out an unreachable etcd with backoff.
  * All kernel work happens on this one thread; the watch only queues events and wakes it.
- * Only this loop and {@link Vxlabd#main} catch the agent's exceptions.
+ * Only this loop (with the parts below, which retry etcd for it) and {@link Vxlabd#main} catch the agent's
+ * exceptions.
  *
  * <p>The parts: {@link LeaseKeeper} (acquire, renew, check, re-acquire, backoff), {@link PeerSync} (list, watch,
  * resync, the {@link WatchInbox}) and {@link Waits} (every wait, on an injected clock and sleeper, so that a
- * unit test drives the loop's time). This class starts them and runs the loop that ties them together.
+ * unit test drives the loop's time). This class starts them and runs the loop that ties them together; the
+ * backend comes from {@link Backends}.
  */
 public final class Agent {
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
