@@ -12,7 +12,7 @@ import dev.vxlab.agent.iptables.IptablesCommand;
 import dev.vxlab.agent.lease.SubnetRegistry;
 import dev.vxlab.agent.lease.etcd.EtcdRegistry;
 import dev.vxlab.agent.log.LineLoggerProvider;
-import dev.vxlab.agent.netlink.IpRoute2Kernel;
+import dev.vxlab.agent.iproute2.IpRoute2Executor;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -80,7 +80,7 @@ public final class Vxlabd {
                 config.etcdTls().caFile(), config.etcdTls().certFile(), config.etcdTls().keyFile(),
                 config.etcdUsername(), config.etcdPassword(), Duration.ofSeconds(5)));
              HealthServer health = config.healthzPort() > 0 ? new HealthServer(config.healthzIp(), config.healthzPort(), status, metrics) : null;
-             IpRoute2Kernel kernel = new IpRoute2Kernel()) {
+             IpRoute2Executor kernel = new IpRoute2Executor()) {
             if (health != null) {
                 log.info("Serving /healthz and /metrics on {}:{}", config.healthzIp(), health.port());
             }

@@ -1,27 +1,25 @@
 package dev.vxlab.agent.backend;
 
-import dev.vxlab.agent.backend.vxlan.VtepMac;
 import dev.vxlab.agent.iface.ExternalInterface;
+import dev.vxlab.agent.kernel.Change;
+import dev.vxlab.agent.kernel.Kernel;
+import dev.vxlab.agent.kernel.Route;
+import dev.vxlab.agent.lease.BackendType;
 import dev.vxlab.agent.lease.Lease;
+import dev.vxlab.agent.lease.LeaseAttrs;
 import dev.vxlab.agent.lease.NetworkConfig;
 import dev.vxlab.agent.net.Ip4Net;
-import dev.vxlab.agent.netlink.Change;
-import dev.vxlab.agent.netlink.Kernel;
-import dev.vxlab.agent.netlink.KernelException;
-import dev.vxlab.agent.netlink.Route;
-import dev.vxlab.agent.netlink.VxlanLink;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's data plane: the VXLAN device (vxlan backend) and the neighbour, FDB and route entries for every
+ * The node's data plane: the backend's device (vxlan) and the neighbour, FDB and route entries for every
  * peer, kept equal to what the leases ask for.
  *
  * <p>Design notes. Everything the kernel should hold is computed as data by {@link Planner} from the full
@@ -31,92 +29,56 @@ import org.slf4j.LoggerFactory;
  * written to the agent's long-lived {@code ip}/{@code bridge} batch processes and no reads, while a route
  * deleted by hand or a half-applied batch is repaired at the next resync. Because each sync starts from the full lease set, lost, duplicated or reordered events
  * cannot leave the kernel wrong; that is what flanneld v0.20's watch gets wrong under concurrent starts.
+ * What differs between backends (the device, the entries per peer, the MTU) is the {@link Backend}'s.
  */
 public final class DataPlane {
     private static final Logger log = LoggerFactory.getLogger(DataPlane.class);
 
-    private final Kernel kernel;
+    private final KernelWriter kernel;
     private final NetworkConfig cfg;
-    private final boolean explain;
-    private final String vxlanDev;
+    private final Backend backend;
+    private final String overlayDev;
     private DesiredState applied;
     private Set<Ip4Net> peers = Set.of();
 
-    public DataPlane(Kernel kernel, NetworkConfig cfg, boolean explain) {
-        this.kernel = kernel;
+    /** {@code backend} is the one registered for {@code cfg}'s Backend.Type. */
+    public DataPlane(Kernel kernel, NetworkConfig cfg, Backend backend, boolean explain) {
+        this.kernel = new KernelWriter(kernel, explain);
         this.cfg = cfg;
-        this.explain = explain;
-        this.vxlanDev = Planner.vxlanDevice(cfg.backend().vni());
+        this.backend = backend;
+        this.overlayDev = Planner.vxlanDevice(cfg.backend().vni());
     }
 
-    public boolean vxlan() {
-        return cfg.backend().type().equals("vxlan");
+    public BackendType type() {
+        return backend.type();
     }
 
+    /** The backend's device, or null when it has none (host-gw). */
     public String deviceName() {
-        return vxlan() ? vxlanDev : null;
+        return backend.device();
+    }
+
+    /** The MTU left for containers on an external interface of {@code externalMtu}. */
+    public int containerMtu(int externalMtu) {
+        return externalMtu - backend.mtuOverhead();
     }
 
     /**
-     * Before the lease: for vxlan, makes sure flannel.&lt;VNI&gt; exists with the right VNI, lower device, local
-     * address and port (re-creating an incompatible one, keeping a compatible one with its MAC) and returns
-     * the device's MAC for the lease; for host-gw, checks that the public IP is the interface's own address.
+     * Before the lease: the backend sets up its device, or checks the interface (see {@link Backend#prepare});
+     * returns what this node writes into its lease.
      */
-    public Optional<String> prepare(ExternalInterface ext, String vtepSeed) {
-        if (!vxlan()) {
-            if (!ext.publicIp().equals(ext.ifaceAddr())) {
-                throw new KernelException("host-gw backend: the public IP " + ext.publicIp() + " is not the address of interface "
-                        + ext.iface().name() + " (" + ext.ifaceAddr() + "); host-gw routes via the peers' interface addresses, so"
-                        + " they must be the advertised ones", "drop --public-ip, or use the vxlan backend");
-            }
-            return Optional.empty();
-        }
-        VxlanLink wanted = new VxlanLink(vxlanDev, cfg.backend().vni(), ext.iface().name(), ext.ifaceAddr(), cfg.backend().port(),
-                false, VtepMac.forNode(vtepSeed), 0, false, List.of());
-        Optional<VxlanLink> existing = kernel.vxlanLink(vxlanDev);
-        if (existing.isPresent()) {
-            String why = existing.get().incompatibility(wanted);
-            if (why == null) {
-                log.info("Using existing device {} (VNI {}, MAC {})", vxlanDev, existing.get().vni(), existing.get().mac());
-                return Optional.of(existing.get().mac());
-            }
-            log.warn("\"{}\" already exists with incompatible configuration: {}; recreating device", vxlanDev, why);
-            mustApply(List.of(new Change.DeleteLink(vxlanDev)));
-        }
-        mustApply(List.of(new Change.AddVxlan(wanted)));
-        VxlanLink created = kernel.vxlanLink(vxlanDev).orElseThrow(() ->
-                new KernelException("created " + vxlanDev + " but cannot read it back", "check `ip -d link show " + vxlanDev + "`"));
-        log.info("Created device {} (VNI {}, dev {}, local {}, port {}, MAC {})", vxlanDev, created.vni(), created.lowerDev(),
-                created.local(), created.port(), created.mac());
-        return Optional.of(created.mac());
+    public LeaseAttrs prepare(ExternalInterface ext, String vtepSeed, LeaseAttrs.NodeIdentity me) {
+        return backend.prepare(kernel, ext, vtepSeed, me);
     }
 
-    /** After the lease: the device's address is the subnet's network address /32, its MTU the external MTU - 50, and it is up. */
+    /** After the lease: the device gets its address for {@code subnet}, its MTU, and is up (nothing for host-gw). */
     public void configure(Ip4Net subnet, int mtu) {
-        if (!vxlan()) {
-            return;
-        }
-        Ip4Net addr = new Ip4Net(subnet.network(), 32);
-        VxlanLink link = kernel.vxlanLink(vxlanDev).orElseThrow(() -> new KernelException(vxlanDev + " is missing",
-                "it is created at start; restart vxlabd"));
-        List<Change> changes = new ArrayList<>();
-        for (Ip4Net a : link.addresses()) {
-            if (!a.equals(addr)) {
-                changes.add(new Change.DeleteAddress(vxlanDev, a));
-            }
-        }
-        if (!link.addresses().contains(addr)) {
-            changes.add(new Change.ReplaceAddress(vxlanDev, addr));
-        }
-        if (link.mtu() != mtu || !link.up()) {
-            changes.add(new Change.SetMtuUp(vxlanDev, mtu));
-        }
-        mustApply(changes);
+        backend.configure(kernel, subnet, mtu);
     }
 
-    /** Whether the device the backend needs exists (always true for host-gw). */
+    /** Whether the device the backend needs exists (always true without one). */
     public boolean deviceHealthy() {
-        return !vxlan() || kernel.linkExists(vxlanDev);
+        return backend.device() == null || kernel.kernel().linkExists(backend.device());
     }
 
     /**
@@ -124,16 +86,13 @@ public final class DataPlane {
      * the state last applied is taken as the kernel's. Returns the number of changes made.
      */
     public int sync(Planner.Self me, Collection<Lease> leases, boolean readKernel) {
-        DesiredState desired = Planner.plan(cfg, me, leases);
-        DesiredState actual = readKernel || applied == null ? readKernel(me) : applied;
-        List<Change> changes = Reconciler.diff(desired, actual, new Reconciler.Scope(vxlanDev, me.extDev(), cfg.network()));
+        DesiredState desired = Planner.plan(backend, cfg, me, leases);
+        DesiredState actual = readKernel || applied == null ? readKernel() : applied;
+        List<Change> changes = Reconciler.diff(desired, actual, new Reconciler.Scope(overlayDev, me.extDev(), cfg.network()));
         if (changes.isEmpty()) {
             applied = desired;
             logPeers(desired);
             return 0;
-        }
-        if (explain) {
-            changes.forEach(c -> log.info("explain: {}", c.command()));
         }
         List<Kernel.Failure> failures = kernel.apply(changes);
         for (Kernel.Failure f : failures) {
@@ -182,26 +141,12 @@ public final class DataPlane {
         peers = now;
     }
 
-    private DesiredState readKernel(Planner.Self me) {
-        Set<Route> routes = new HashSet<>(kernel.gatewayRoutes());
-        if (!vxlan()) {
+    private DesiredState readKernel() {
+        Set<Route> routes = new HashSet<>(kernel.kernel().gatewayRoutes());
+        String dev = backend.device();
+        if (dev == null) {
             return new DesiredState(Set.of(), Set.of(), routes);
         }
-        return new DesiredState(new HashSet<>(kernel.neighbors(vxlanDev)), new HashSet<>(kernel.fdb(vxlanDev)), routes);
-    }
-
-    private void mustApply(List<Change> changes) {
-        if (changes.isEmpty()) {
-            return;
-        }
-        if (explain) {
-            changes.forEach(c -> log.info("explain: {}", c.command()));
-        }
-        List<Kernel.Failure> failures = kernel.apply(changes);
-        if (!failures.isEmpty()) {
-            Kernel.Failure f = failures.get(0);
-            throw new KernelException("kernel refused: " + f.change().command() + ": " + f.error(),
-                    "vxlabd needs root (CAP_NET_ADMIN) and a kernel with VXLAN support (modprobe vxlan)");
-        }
+        return new DesiredState(new HashSet<>(kernel.kernel().neighbors(dev)), new HashSet<>(kernel.kernel().fdb(dev)), routes);
     }
 }

@@ -2,10 +2,10 @@ package dev.vxlab.agent.backend;
 
 import dev.vxlab.agent.net.Ip4;
 import dev.vxlab.agent.net.Ip4Net;
-import dev.vxlab.agent.netlink.Change;
-import dev.vxlab.agent.netlink.FdbEntry;
-import dev.vxlab.agent.netlink.Neighbor;
-import dev.vxlab.agent.netlink.Route;
+import dev.vxlab.agent.kernel.Change;
+import dev.vxlab.agent.kernel.FdbEntry;
+import dev.vxlab.agent.kernel.Neighbor;
+import dev.vxlab.agent.kernel.Route;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -20,7 +20,7 @@ import java.util.Set;
  * lease asks for any more — including one left by a peer's old MAC or address — removed, then the wanted
  * ones put), then routes and neighbours that are no longer wanted removed, then neighbours and routes added
  * or updated. As in flannel, a route comes after its neighbour entry (in the same {@code ip} batch), so the kernel
- * never ARPs for the gateway; the {@code bridge} batch runs beside it (see IpRoute2Kernel): a route whose FDB entry
+ * never ARPs for the gateway; the {@code bridge} batch runs beside it (see IpRoute2Executor): a route whose FDB entry
  * is a moment late drops frames, it does not send them elsewhere.
  * Entries already right produce nothing: a restart changes nothing.
  * Only entries the agent owns are compared: those on the VXLAN device, and gateway routes into the overlay

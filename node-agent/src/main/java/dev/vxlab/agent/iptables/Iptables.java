@@ -3,7 +3,8 @@ package dev.vxlab.agent.iptables;
 /**
  * What {@link IptablesManager} needs from iptables: read a table, apply a batch. Both in the text formats of
  * {@code iptables-save} / {@code iptables-restore}, so a fake can keep tables as text-shaped data and the real
- * one ({@link IptablesCommand}) is two process calls.
+ * one ({@link IptablesCommand}) is two process calls. The agent also asks whether MASQUERADE takes
+ * {@code --random-fully}, to write flannel's masquerade rules.
  */
 public interface Iptables {
 
@@ -17,4 +18,9 @@ public interface Iptables {
      * @throws IptablesException when iptables refuses the input
      */
     void restore(String input);
+
+    /** Whether MASQUERADE takes {@code --random-fully}; false unless the implementation knows better. */
+    default boolean supportsRandomFully() {
+        return false;
+    }
 }

@@ -62,6 +62,7 @@ public final class IptablesCommand implements Iptables {
     }
 
     /** Whether MASQUERADE takes {@code --random-fully} (iptables 1.6.2 and later). */
+    @Override
     public boolean supportsRandomFully() {
         return atLeast162(version());
     }

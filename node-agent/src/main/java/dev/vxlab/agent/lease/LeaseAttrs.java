@@ -41,11 +41,16 @@ public record LeaseAttrs(Ip4 publicIp, String publicIpv6, String backendType, Ma
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("VNI", (long) vni);
         data.put("VtepMAC", vtepMac);
-        return new LeaseAttrs(publicIp, null, "vxlan", data, node);
+        return new LeaseAttrs(publicIp, null, BackendType.VXLAN.wireName(), data, node);
     }
 
     public static LeaseAttrs hostGw(Ip4 publicIp, NodeIdentity node) {
-        return new LeaseAttrs(publicIp, null, "host-gw", null, node);
+        return new LeaseAttrs(publicIp, null, BackendType.HOST_GW.wireName(), null, node);
+    }
+
+    /** Whether the lease's BackendType is {@code type} (a lease may carry a type vxlabd does not know). */
+    public boolean backendIs(BackendType type) {
+        return type.wireName().equals(backendType);
     }
 
     public String vtepMac() {

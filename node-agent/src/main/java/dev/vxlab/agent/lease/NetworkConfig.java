@@ -19,11 +19,12 @@ import java.util.Set;
 public record NetworkConfig(Ip4Net network, int subnetLen, Ip4 subnetMin, Ip4 subnetMax, Backend backend,
                             boolean backendDefaulted) {
 
-    public static final Set<String> BACKENDS = Set.of("vxlan", "host-gw");
+    /** The Backend.Type names vxlabd knows ({@link BackendType}). */
+    public static final Set<String> BACKENDS = BackendType.names();
     public static final int DEFAULT_VXLAN_PORT = 8472;
 
     /** The Backend section; vni and port only mean something for vxlan. */
-    public record Backend(String type, int vni, int port, boolean directRouting) {
+    public record Backend(BackendType type, int vni, int port, boolean directRouting) {
     }
 
     /** Parses and validates the JSON stored at {@code key}; every problem is reported at once. */
@@ -83,18 +84,18 @@ public record NetworkConfig(Ip4Net network, int subnetLen, Ip4 subnetMin, Ip4 su
         Object b = root.get("Backend");
         if (b == null) {
             defaulted = true;
-            backend = new Backend("vxlan", 1, DEFAULT_VXLAN_PORT, false);
+            backend = new Backend(BackendType.VXLAN, 1, DEFAULT_VXLAN_PORT, false);
         } else if (!(b instanceof Map<?, ?>)) {
             problems.add("Backend must be an object such as {\"Type\":\"vxlan\"}, got " + Json.describe(b));
         } else {
             @SuppressWarnings("unchecked")
             Map<String, Object> bm = (Map<String, Object>) b;
             Object typeValue = bm.get("Type");
-            String type = typeValue == null ? "vxlan" : String.valueOf(typeValue);
+            BackendType type = typeValue == null ? BackendType.VXLAN : BackendType.byName(String.valueOf(typeValue)).orElse(null);
             if (!(typeValue == null || typeValue instanceof String)) {
                 problems.add("Backend.Type must be a string, got " + Json.describe(typeValue));
-            } else if (!BACKENDS.contains(type)) {
-                problems.add("Backend.Type \"" + type + "\" is not supported; supported backends are "
+            } else if (type == null) {
+                problems.add("Backend.Type \"" + typeValue + "\" is not supported; supported backends are "
                         + BACKENDS.stream().sorted().toList());
             }
             Integer vni = intField(bm, "VNI", "Backend.VNI", problems);
@@ -166,10 +167,5 @@ public record NetworkConfig(Ip4Net network, int subnetLen, Ip4 subnetMin, Ip4 su
     public boolean inRange(Ip4Net subnet) {
         return subnet.prefixLen() == subnetLen && subnet.ip().equals(subnet.network())
                 && subnet.ip().compareTo(subnetMin) >= 0 && subnet.ip().compareTo(subnetMax) <= 0;
-    }
-
-    /** The MTU the overlay leaves for containers: vxlan costs 50 bytes of headers, host-gw none. */
-    public int containerMtu(int externalMtu) {
-        return backend.type().equals("vxlan") ? externalMtu - 50 : externalMtu;
     }
 }

@@ -6,21 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vxlab.agent.Backends;
 import dev.vxlab.agent.backend.vxlan.VtepMac;
 import dev.vxlab.agent.iface.ExternalInterface;
 import dev.vxlab.agent.iface.NetInterface;
+import dev.vxlab.agent.kernel.Change;
+import dev.vxlab.agent.kernel.FdbEntry;
+import dev.vxlab.agent.kernel.KernelException;
+import dev.vxlab.agent.kernel.Neighbor;
+import dev.vxlab.agent.kernel.Route;
+import dev.vxlab.agent.kernel.VxlanLink;
+import dev.vxlab.agent.lease.BackendType;
 import dev.vxlab.agent.lease.Lease;
-import dev.vxlab.agent.lease.LeaseAttrs;
 import dev.vxlab.agent.lease.LeaseAttrs.NodeIdentity;
+import dev.vxlab.agent.lease.LeaseAttrs;
 import dev.vxlab.agent.lease.NetworkConfig;
 import dev.vxlab.agent.net.Ip4;
 import dev.vxlab.agent.net.Ip4Net;
-import dev.vxlab.agent.netlink.Change;
-import dev.vxlab.agent.netlink.FdbEntry;
-import dev.vxlab.agent.netlink.KernelException;
-import dev.vxlab.agent.netlink.Neighbor;
-import dev.vxlab.agent.netlink.Route;
-import dev.vxlab.agent.netlink.VxlanLink;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -40,6 +42,7 @@ class DataPlaneTest {
     static final NetInterface ETH1 = new NetInterface("eth1", 3, 1500, true, false, List.of(Ip4Net.parseLoose("192.168.56.11/24")));
     static final ExternalInterface EXT = new ExternalInterface(ETH1, ip("192.168.56.11"), ip("192.168.56.11"), "--iface=eth1");
     static final String NODE = "node-a";
+    static final NodeIdentity ME = new NodeIdentity(NODE, "eth1");
     static final String STABLE_MAC = VtepMac.forNode(NODE);
     static final Planner.Self SELF = new Planner.Self(net("10.244.34.0/24"),
             LeaseAttrs.vxlan(ip("192.168.56.11"), 1, STABLE_MAC, new NodeIdentity(NODE, "eth1")), "eth1", List.of(net("192.168.56.0/24")));
@@ -58,6 +61,15 @@ class DataPlaneTest {
 
     static Ip4Net net(String s) {
         return Ip4Net.parse(s);
+    }
+
+    DataPlane dataPlane(NetworkConfig cfg) {
+        return new DataPlane(kernel, cfg, Backends.create(cfg), false);
+    }
+
+    /** The VtepMAC this node's lease would carry, as prepare() returns it. */
+    static Optional<String> mac(LeaseAttrs attrs) {
+        return Optional.ofNullable(attrs.vtepMac());
     }
 
     static Lease vxlanLease(String subnet, String publicIp, String mac, String node) {
@@ -87,15 +99,15 @@ class DataPlaneTest {
                 Arguments.of("another lower device", link(1, "eth0", "192.168.56.11", 8472, "02:11:22:33:44:55")),
                 Arguments.of("another local address", link(1, "eth1", "10.0.2.15", 8472, "02:11:22:33:44:55")),
                 Arguments.of("another port", link(1, "eth1", "192.168.56.11", 4789, "02:11:22:33:44:55")),
-                // how IpRoute2Kernel reports a bridge called flannel.1
+                // how IpRoute2Executor reports a bridge called flannel.1
                 Arguments.of("not a vxlan device", new VxlanLink("flannel.1", -1, null, null, 0, false, "7a:c2:b0:fd:a9:81", 1500,
                         false, List.of())));
     }
 
     /** A vxlan data plane with flannel.1 created and configured, no peers yet. */
     DataPlane ready() {
-        DataPlane plane = new DataPlane(kernel, VXLAN, false);
-        plane.prepare(EXT, NODE);
+        DataPlane plane = dataPlane(VXLAN);
+        plane.prepare(EXT, NODE, ME);
         plane.configure(SELF.subnet(), 1450);
         kernel.batches.clear();
         return plane;
@@ -113,7 +125,7 @@ class DataPlaneTest {
     class Prepare {
         @Test
         void createsTheDeviceWithTheNodesStableMacWhenAbsent() {
-            Optional<String> mac = new DataPlane(kernel, VXLAN, false).prepare(EXT, NODE);
+            Optional<String> mac = mac(dataPlane(VXLAN).prepare(EXT, NODE, ME));
 
             assertEquals(Optional.of(STABLE_MAC), mac);
             assertEquals(List.of(addVxlanCommand(STABLE_MAC)), kernel.commands());
@@ -131,7 +143,7 @@ class DataPlaneTest {
             VxlanLink existing = link(1, "eth1", "192.168.56.11", 8472, "02:11:22:33:44:55");
             kernel.withLink(existing);
 
-            Optional<String> mac = new DataPlane(kernel, VXLAN, false).prepare(EXT, NODE);
+            Optional<String> mac = mac(dataPlane(VXLAN).prepare(EXT, NODE, ME));
 
             assertEquals(Optional.of("02:11:22:33:44:55"), mac, "the device's own MAC, not the one we would have chosen");
             assertEquals(List.of(), kernel.batches);
@@ -143,7 +155,7 @@ class DataPlaneTest {
         void recreatesAnIncompatibleDevice(String why, VxlanLink existing) {
             kernel.withLink(existing).withNeighbor(new Neighbor(ip("10.244.2.0"), MAC_B, "flannel.1"));
 
-            Optional<String> mac = new DataPlane(kernel, VXLAN, false).prepare(EXT, NODE);
+            Optional<String> mac = mac(dataPlane(VXLAN).prepare(EXT, NODE, ME));
 
             assertEquals(Optional.of(STABLE_MAC), mac);
             assertEquals(List.of("ip link del flannel.1", addVxlanCommand(STABLE_MAC)), kernel.commands());
@@ -158,7 +170,7 @@ class DataPlaneTest {
             VxlanLink flannel1 = link(1, "eth1", "192.168.56.11", 8472, "02:11:22:33:44:55");
             kernel.withLink(flannel1);
 
-            Optional<String> mac = new DataPlane(kernel, VXLAN_7, false).prepare(EXT, NODE);
+            Optional<String> mac = mac(dataPlane(VXLAN_7).prepare(EXT, NODE, ME));
 
             assertEquals(Optional.of(STABLE_MAC), mac);
             assertEquals(List.of("ip link add flannel.7 address " + STABLE_MAC
@@ -171,7 +183,7 @@ class DataPlaneTest {
         void aRefusedCreationIsAKernelExceptionNamingTheCommandAndTheError() {
             kernel.failOnce(c -> c instanceof Change.AddVxlan, "RTNETLINK answers: Operation not permitted");
 
-            KernelException e = assertThrows(KernelException.class, () -> new DataPlane(kernel, VXLAN, false).prepare(EXT, NODE));
+            KernelException e = assertThrows(KernelException.class, () -> dataPlane(VXLAN).prepare(EXT, NODE, ME));
 
             assertEquals("kernel refused: " + addVxlanCommand(STABLE_MAC) + ": RTNETLINK answers: Operation not permitted",
                     e.getMessage());
@@ -184,7 +196,7 @@ class DataPlaneTest {
             ExternalInterface overridden = new ExternalInterface(ETH1, ip("192.168.56.11"), ip("203.0.113.7"), "--public-ip");
 
             KernelException e = assertThrows(KernelException.class,
-                    () -> new DataPlane(kernel, HOST_GW, false).prepare(overridden, NODE));
+                    () -> dataPlane(HOST_GW).prepare(overridden, NODE, ME));
 
             assertTrue(e.getMessage().contains("203.0.113.7"), e.getMessage());
             assertTrue(e.getMessage().contains("eth1 (192.168.56.11)"), e.getMessage());
@@ -193,12 +205,12 @@ class DataPlaneTest {
 
         @Test
         void hostGwAcceptsThePublicIpOfTheInterfaceAndCreatesNoDevice() {
-            DataPlane plane = new DataPlane(kernel, HOST_GW, false);
+            DataPlane plane = dataPlane(HOST_GW);
 
-            assertEquals(Optional.empty(), plane.prepare(EXT, NODE));
+            assertEquals(Optional.empty(), mac(plane.prepare(EXT, NODE, ME)));
             assertEquals(List.of(), kernel.batches);
             assertEquals(Optional.empty(), kernel.link("flannel.1"));
-            assertFalse(plane.vxlan());
+            assertEquals(BackendType.HOST_GW, plane.type());
             assertNull(plane.deviceName());
             assertTrue(plane.deviceHealthy());
         }
@@ -210,7 +222,7 @@ class DataPlaneTest {
         void setsTheSubnetAddressRemovesOthersSetsMtuAndUp() {
             kernel.withLink(new VxlanLink("flannel.1", 1, "eth1", ip("192.168.56.11"), 8472, false, "02:11:22:33:44:55", 1500, false,
                     List.of(net("10.244.9.0/32"))));
-            DataPlane plane = new DataPlane(kernel, VXLAN, false);
+            DataPlane plane = dataPlane(VXLAN);
 
             plane.configure(net("10.244.34.0/24"), 1450);
 
@@ -226,8 +238,8 @@ class DataPlaneTest {
 
         @Test
         void aSecondCallDoesNothing() {
-            DataPlane plane = new DataPlane(kernel, VXLAN, false);
-            plane.prepare(EXT, NODE);
+            DataPlane plane = dataPlane(VXLAN);
+            plane.prepare(EXT, NODE, ME);
             plane.configure(net("10.244.34.0/24"), 1450);
             int batches = kernel.batches.size();
 
@@ -241,7 +253,7 @@ class DataPlaneTest {
             kernel.withLink(new VxlanLink("flannel.1", 1, "eth1", ip("192.168.56.11"), 8472, false, "02:11:22:33:44:55", 1450, true,
                     List.of(Ip4Net.parseLoose("10.244.34.0/24"))));
 
-            new DataPlane(kernel, VXLAN, false).configure(net("10.244.34.0/24"), 1450);
+            dataPlane(VXLAN).configure(net("10.244.34.0/24"), 1450);
 
             assertEquals(List.of("ip addr del 10.244.34.0/24 dev flannel.1", "ip addr replace 10.244.34.0/32 dev flannel.1"),
                     kernel.commands());
@@ -252,7 +264,7 @@ class DataPlaneTest {
             kernel.withLink(new VxlanLink("flannel.1", 1, "eth1", ip("192.168.56.11"), 8472, false, "02:11:22:33:44:55", 1450, false,
                     List.of(net("10.244.34.0/32"))));
 
-            new DataPlane(kernel, VXLAN, false).configure(net("10.244.34.0/24"), 1450);
+            dataPlane(VXLAN).configure(net("10.244.34.0/24"), 1450);
 
             assertEquals(List.of("ip link set flannel.1 mtu 1450 up"), kernel.commands());
         }
@@ -260,13 +272,13 @@ class DataPlaneTest {
         @Test
         void aMissingDeviceIsAKernelException() {
             KernelException e = assertThrows(KernelException.class,
-                    () -> new DataPlane(kernel, VXLAN, false).configure(net("10.244.34.0/24"), 1450));
+                    () -> dataPlane(VXLAN).configure(net("10.244.34.0/24"), 1450));
             assertEquals("flannel.1 is missing", e.getMessage());
         }
 
         @Test
         void hostGwHasNoDeviceToConfigure() {
-            new DataPlane(kernel, HOST_GW, false).configure(net("10.244.34.0/24"), 1500);
+            dataPlane(HOST_GW).configure(net("10.244.34.0/24"), 1500);
             assertEquals(List.of(), kernel.batches);
         }
     }
@@ -303,8 +315,8 @@ class DataPlaneTest {
             int batches = kernel.batches.size();
             int reads = kernel.entryReads;
 
-            DataPlane restarted = new DataPlane(kernel, VXLAN, false);
-            assertEquals(Optional.of(STABLE_MAC), restarted.prepare(EXT, NODE));
+            DataPlane restarted = dataPlane(VXLAN);
+            assertEquals(Optional.of(STABLE_MAC), mac(restarted.prepare(EXT, NODE, ME)));
             restarted.configure(SELF.subnet(), 1450);
             assertEquals(0, restarted.sync(SELF, List.of(OWN, PEER_B, PEER_C), false));
 
@@ -418,8 +430,8 @@ class DataPlaneTest {
 
         @Test
         void hostGwSyncInstallsRoutesViaThePeersAndReadsNoVxlanDevice() {
-            DataPlane plane = new DataPlane(kernel, HOST_GW, false);
-            plane.prepare(EXT, NODE);
+            DataPlane plane = dataPlane(HOST_GW);
+            plane.prepare(EXT, NODE, ME);
             List<Lease> leases = List.of(hostGwLease("10.244.34.0/24", "192.168.56.11", NODE),
                     hostGwLease("10.244.2.0/24", "192.168.56.12", "node-b"), hostGwLease("10.244.3.0/24", "192.168.56.13", "node-c"));
 

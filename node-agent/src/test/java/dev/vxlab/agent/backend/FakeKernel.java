@@ -1,13 +1,13 @@
 package dev.vxlab.agent.backend;
 
 import dev.vxlab.agent.net.Ip4Net;
-import dev.vxlab.agent.netlink.Change;
-import dev.vxlab.agent.netlink.FdbEntry;
-import dev.vxlab.agent.netlink.Kernel;
-import dev.vxlab.agent.netlink.KernelException;
-import dev.vxlab.agent.netlink.Neighbor;
-import dev.vxlab.agent.netlink.Route;
-import dev.vxlab.agent.netlink.VxlanLink;
+import dev.vxlab.agent.kernel.Change;
+import dev.vxlab.agent.kernel.FdbEntry;
+import dev.vxlab.agent.kernel.Kernel;
+import dev.vxlab.agent.kernel.KernelException;
+import dev.vxlab.agent.kernel.Neighbor;
+import dev.vxlab.agent.kernel.Route;
+import dev.vxlab.agent.kernel.VxlanLink;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +21,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * The kernel's network state in memory, for unit tests: VXLAN devices (or a foreign device of the same name,
- * reported with VNI -1 as IpRoute2Kernel does), plain interfaces such as eth1, permanent neighbours, FDB entries
+ * reported with VNI -1 as IpRoute2Executor does), plain interfaces such as eth1, permanent neighbours, FDB entries
  * and main-table routes. {@link #apply} changes that state by change type, not by parsing command text, the way
  * Linux 6.x with iproute2 6.1 was seen to in a network namespace: "replace" overwrites the entry with the same key
  * (neighbour: device + IP; FDB: device + MAC; route: destination); deleting an absent neighbour, FDB MAC, route or
@@ -29,7 +29,7 @@ import java.util.function.UnaryOperator;
  * no-op; anything on a missing device fails with "Cannot find device"; deleting a device takes its entries
  * with it. It can be told to fail chosen changes, and it records every change it was given and every read.
  */
-final class FakeKernel implements Kernel {
+public final class FakeKernel implements Kernel {
     static final String NO_SUCH_DEVICE = "Cannot find device";
 
     private final Map<String, VxlanLink> vxlanLinks = new TreeMap<>();
@@ -48,7 +48,7 @@ final class FakeKernel implements Kernel {
     private record FailRule(Predicate<Change> which, String error) {
     }
 
-    FakeKernel(String... plainInterfaces) {
+    public FakeKernel(String... plainInterfaces) {
         plainLinks.addAll(List.of(plainInterfaces));
     }
 
@@ -86,7 +86,7 @@ final class FakeKernel implements Kernel {
         }
     }
 
-    Optional<VxlanLink> link(String name) {
+    public Optional<VxlanLink> link(String name) {
         return Optional.ofNullable(vxlanLinks.get(name));
     }
 
@@ -98,7 +98,7 @@ final class FakeKernel implements Kernel {
         return Set.copyOf(fdb.values());
     }
 
-    Set<Route> routeSet() {
+    public Set<Route> routeSet() {
         return Set.copyOf(routes.values());
     }
 

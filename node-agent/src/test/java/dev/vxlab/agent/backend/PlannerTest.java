@@ -2,15 +2,16 @@ package dev.vxlab.agent.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.vxlab.agent.Backends;
+import dev.vxlab.agent.kernel.FdbEntry;
+import dev.vxlab.agent.kernel.Neighbor;
+import dev.vxlab.agent.kernel.Route;
 import dev.vxlab.agent.lease.Lease;
-import dev.vxlab.agent.lease.LeaseAttrs;
 import dev.vxlab.agent.lease.LeaseAttrs.NodeIdentity;
+import dev.vxlab.agent.lease.LeaseAttrs;
 import dev.vxlab.agent.lease.NetworkConfig;
 import dev.vxlab.agent.net.Ip4;
 import dev.vxlab.agent.net.Ip4Net;
-import dev.vxlab.agent.netlink.FdbEntry;
-import dev.vxlab.agent.netlink.Neighbor;
-import dev.vxlab.agent.netlink.Route;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -56,7 +57,7 @@ class PlannerTest {
     }
 
     static DesiredState plan(NetworkConfig cfg, Lease... leases) {
-        return Planner.plan(cfg, SELF, List.of(leases));
+        return Planner.plan(Backends.create(cfg), cfg, SELF, List.of(leases));
     }
 
     static String fixture(String name) {

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vxlab.agent.net.Ip4;
 import dev.vxlab.agent.net.Ip4Net;
-import dev.vxlab.agent.netlink.Change;
-import dev.vxlab.agent.netlink.FdbEntry;
-import dev.vxlab.agent.netlink.Kernel;
-import dev.vxlab.agent.netlink.Neighbor;
-import dev.vxlab.agent.netlink.Route;
-import dev.vxlab.agent.netlink.VxlanLink;
+import dev.vxlab.agent.kernel.Change;
+import dev.vxlab.agent.kernel.FdbEntry;
+import dev.vxlab.agent.kernel.Kernel;
+import dev.vxlab.agent.kernel.Neighbor;
+import dev.vxlab.agent.kernel.Route;
+import dev.vxlab.agent.kernel.VxlanLink;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -10,14 +10,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /** A hand-written {@link InterfaceInventory}: interfaces, a default route and route hints set up by the test. */
-final class FakeInventory implements InterfaceInventory {
+public final class FakeInventory implements InterfaceInventory {
     private final List<NetInterface> interfaces = new ArrayList<>();
     private final Map<Ip4, RouteHint> routes = new HashMap<>();
     private String defaultRoute;
     final List<Ip4> routeLookups = new ArrayList<>();
 
     /** lo 127.0.0.1/8, eth0 10.0.2.15/24 with the default route (Vagrant's NAT), eth1 192.168.56.11/24. */
-    static FakeInventory vagrant() {
+    public static FakeInventory vagrant() {
         return new FakeInventory()
                 .loopback()
                 .add("eth0", 1500, "10.0.2.15/24")

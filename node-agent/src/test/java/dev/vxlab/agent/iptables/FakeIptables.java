@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * changed by iptables-restore --noflush input, all or nothing per call like the real one. Written apart from
  * the code under test (its own word splitting and printing); counts the calls.
  */
-final class FakeIptables implements Iptables {
+public final class FakeIptables implements Iptables {
     private static final Map<String, List<String>> BUILTIN = Map.of(
             "nat", List.of("PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"),
             "filter", List.of("INPUT", "FORWARD", "OUTPUT"));

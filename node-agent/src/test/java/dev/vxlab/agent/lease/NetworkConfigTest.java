@@ -69,7 +69,7 @@ class NetworkConfigTest {
         assertEquals(24, c.subnetLen());
         assertEquals(ip("10.244.1.0"), c.subnetMin(), "SubnetMin defaults to the second subnet");
         assertEquals(ip("10.244.255.0"), c.subnetMax(), "SubnetMax defaults to the last subnet");
-        assertEquals(new NetworkConfig.Backend("vxlan", 1, 8472, false), c.backend());
+        assertEquals(new NetworkConfig.Backend(BackendType.VXLAN, 1, 8472, false), c.backend());
         assertTrue(c.backendDefaulted(), "Backend absent: vxlab says it defaulted to vxlan");
         assertEquals(255, c.subnetCount());
     }
@@ -81,7 +81,7 @@ class NetworkConfigTest {
         assertEquals(24, c.subnetLen());
         assertEquals(ip("10.244.1.0"), c.subnetMin());
         assertEquals(ip("10.244.255.0"), c.subnetMax());
-        assertEquals(new NetworkConfig.Backend("vxlan", 1, 8472, false), c.backend());
+        assertEquals(new NetworkConfig.Backend(BackendType.VXLAN, 1, 8472, false), c.backend());
         assertFalse(c.backendDefaulted(), "an explicit Backend is not a default");
     }
 
@@ -92,7 +92,7 @@ class NetworkConfigTest {
         assertEquals(26, c.subnetLen());
         assertEquals(ip("172.30.10.0"), c.subnetMin());
         assertEquals(ip("172.30.20.192"), c.subnetMax());
-        assertEquals(new NetworkConfig.Backend("vxlan", 4096, 4789, true), c.backend());
+        assertEquals(new NetworkConfig.Backend(BackendType.VXLAN, 4096, 4789, true), c.backend());
         assertFalse(c.backendDefaulted());
         // (172.30.20.192 - 172.30.10.0) / 64 + 1
         assertEquals(44, c.subnetCount());
@@ -101,7 +101,7 @@ class NetworkConfigTest {
     @Test
     void hostGwBackend() {
         NetworkConfig c = parse(fixture("host-gw.json"));
-        assertEquals("host-gw", c.backend().type());
+        assertEquals(BackendType.HOST_GW, c.backend().type());
         assertFalse(c.backendDefaulted());
         assertEquals(24, c.subnetLen(), "a /22 still gets /24 subnets");
         assertEquals(ip("10.50.1.0"), c.subnetMin());
@@ -176,7 +176,7 @@ class NetworkConfigTest {
     @Test
     void backendWithoutTypeIsVxlanButNotFlaggedAsDefaulted() {
         NetworkConfig c = parse("{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"VNI\":7}}");
-        assertEquals("vxlan", c.backend().type());
+        assertEquals(BackendType.VXLAN, c.backend().type());
         assertEquals(7, c.backend().vni());
         assertFalse(c.backendDefaulted());
     }
@@ -418,7 +418,7 @@ class NetworkConfigTest {
         assertThrows(UnsupportedOperationException.class, () -> e.problems().add("x"));
     }
 
-    // ---- subnetCount, inRange, containerMtu ----
+    // ---- subnetCount, inRange (containerMtu: BackendsTest) ----
 
     @Test
     void subnetCountOfAWideNetwork() {
@@ -459,13 +459,6 @@ class NetworkConfigTest {
         assertTrue(c.inRange(net("192.168.20.0/24")));
         assertFalse(c.inRange(net("192.168.21.0/24")));
         assertFalse(c.inRange(net("10.168.15.0/24")));
-    }
-
-    @Test
-    void containerMtu() {
-        assertEquals(1450, parse(fixture("minimal.json")).containerMtu(1500), "vxlan costs 50 bytes");
-        assertEquals(8950, parse(fixture("custom-vxlan.json")).containerMtu(9000));
-        assertEquals(1500, parse(fixture("host-gw.json")).containerMtu(1500), "host-gw costs nothing");
     }
 
     @Test

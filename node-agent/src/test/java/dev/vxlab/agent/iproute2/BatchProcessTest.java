@@ -1,11 +1,6 @@
-package dev.vxlab.agent.netlink;
+package dev.vxlab.agent.iproute2;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import dev.vxlab.agent.kernel.KernelException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +8,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link BatchProcess}: the per-command sentinel protocol over iproute2's real output (fixtures), and the
@@ -23,7 +23,7 @@ class BatchProcessTest {
     static final String S = BatchProcess.SENTINEL;
 
     static List<String> lines(String fixture) {
-        return Arrays.asList(IpRoute2KernelTest.fixture(fixture).split("\n"));
+        return Arrays.asList(IpRoute2ExecutorTest.fixture(fixture).split("\n"));
     }
 
     // ---- Progress over real output ----

@@ -1,6 +1,13 @@
-package dev.vxlab.agent.netlink;
+package dev.vxlab.agent.iproute2;
 
 import dev.vxlab.agent.json.Json;
+import dev.vxlab.agent.kernel.Change;
+import dev.vxlab.agent.kernel.FdbEntry;
+import dev.vxlab.agent.kernel.Kernel;
+import dev.vxlab.agent.kernel.KernelException;
+import dev.vxlab.agent.kernel.Neighbor;
+import dev.vxlab.agent.kernel.Route;
+import dev.vxlab.agent.kernel.VxlanLink;
 import dev.vxlab.agent.net.Ip4;
 import dev.vxlab.agent.net.Ip4Net;
 import java.io.File;
@@ -16,20 +23,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@link Kernel} through iproute2: reads with {@code ip -j} / {@code bridge -j} (one process each, only at start,
- * after a failed change and on the periodic resync), writes through one long-lived {@code ip -force -batch -}
+ * {@link Kernel} through iproute2's {@code ip} and {@code bridge} processes, not netlink: reads with
+ * {@code ip -j} / {@code bridge -j} (one process each, only at start, after a failed change and on the periodic
+ * resync), writes through one long-lived {@code ip -force -batch -}
  * and one {@code bridge -force -batch -} process ({@link BatchProcess}), so that a lease event costs no process
  * start; a failing line, or one that ends the tool, does not stop the others.
  */
-public final class IpRoute2Kernel implements Kernel, AutoCloseable {
+public final class IpRoute2Executor implements Kernel, AutoCloseable {
     private final BatchProcess ip;
     private final BatchProcess bridge;
 
-    public IpRoute2Kernel() {
+    public IpRoute2Executor() {
         this(BatchProcess.of("ip"), BatchProcess.of("bridge"));
     }
 
-    IpRoute2Kernel(BatchProcess ip, BatchProcess bridge) {
+    IpRoute2Executor(BatchProcess ip, BatchProcess bridge) {
         this.ip = ip;
         this.bridge = bridge;
     }

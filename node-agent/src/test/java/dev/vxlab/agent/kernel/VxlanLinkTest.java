@@ -1,4 +1,4 @@
-package dev.vxlab.agent.netlink;
+package dev.vxlab.agent.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,4 +1,4 @@
-package dev.vxlab.agent.netlink;
+package dev.vxlab.agent.iproute2;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.vxlab.agent.netlink;
+package dev.vxlab.agent.kernel;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.vxlab.agent.netlink;
+package dev.vxlab.agent.kernel;
 
 import dev.vxlab.agent.net.Ip4;
 import dev.vxlab.agent.net.Ip4Net;

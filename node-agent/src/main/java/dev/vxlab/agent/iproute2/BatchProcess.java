@@ -1,5 +1,6 @@
-package dev.vxlab.agent.netlink;
+package dev.vxlab.agent.iproute2;
 
+import dev.vxlab.agent.kernel.KernelException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,12 +1,15 @@
-package dev.vxlab.agent.netlink;
+package dev.vxlab.agent.iproute2;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-
+import dev.vxlab.agent.Backends;
 import dev.vxlab.agent.backend.DesiredState;
 import dev.vxlab.agent.backend.Planner;
 import dev.vxlab.agent.backend.Reconciler;
+import dev.vxlab.agent.kernel.Change;
+import dev.vxlab.agent.kernel.FdbEntry;
+import dev.vxlab.agent.kernel.Kernel;
+import dev.vxlab.agent.kernel.Neighbor;
+import dev.vxlab.agent.kernel.Route;
+import dev.vxlab.agent.kernel.VxlanLink;
 import dev.vxlab.agent.lease.Lease;
 import dev.vxlab.agent.lease.LeaseAttrs;
 import dev.vxlab.agent.lease.NetworkConfig;
@@ -20,12 +23,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
-/** The parsers of {@link IpRoute2Kernel} over real iproute2 output (see src/test/resources/iproute2/README.md). */
-class IpRoute2KernelTest {
+/** The parsers of {@link IpRoute2Executor} over real iproute2 output (see src/test/resources/iproute2/README.md). */
+class IpRoute2ExecutorTest {
 
     static String fixture(String name) {
-        try (InputStream in = IpRoute2KernelTest.class.getResourceAsStream("/iproute2/" + name)) {
+        try (InputStream in = IpRoute2ExecutorTest.class.getResourceAsStream("/iproute2/" + name)) {
             assertNotNull(in, "missing fixture iproute2/" + name);
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -48,7 +54,7 @@ class IpRoute2KernelTest {
 
     @Test
     void aVxlanDeviceWithItsAddress() {
-        Optional<VxlanLink> link = IpRoute2Kernel.parseVxlan(fixture("ip-link-show-flannel.1.json"), fixture("ip-addr-show-flannel.1.json"));
+        Optional<VxlanLink> link = IpRoute2Executor.parseVxlan(fixture("ip-link-show-flannel.1.json"), fixture("ip-addr-show-flannel.1.json"));
 
         assertEquals(Optional.of(new VxlanLink("flannel.1", 1, "eth1", ip("192.168.77.11"), 8472, false, "02:11:22:33:44:55", 1450, true,
                 List.of(net("10.244.34.0/32")))), link, "the IPv6 link-local address is not an IPv4 address of the device");
@@ -57,13 +63,13 @@ class IpRoute2KernelTest {
 
     @Test
     void theIpv4OnlyAddressListGivesTheSameDevice() {
-        assertEquals(IpRoute2Kernel.parseVxlan(fixture("ip-link-show-flannel.1.json"), fixture("ip-addr-show-flannel.1.json")),
-                IpRoute2Kernel.parseVxlan(fixture("ip-link-show-flannel.1.json"), fixture("ip-4-addr-show-flannel.1.json")));
+        assertEquals(IpRoute2Executor.parseVxlan(fixture("ip-link-show-flannel.1.json"), fixture("ip-addr-show-flannel.1.json")),
+                IpRoute2Executor.parseVxlan(fixture("ip-link-show-flannel.1.json"), fixture("ip-4-addr-show-flannel.1.json")));
     }
 
     @Test
     void aDeviceWithoutAddresses() {
-        VxlanLink link = IpRoute2Kernel.parseVxlan(fixture("ip-link-show-flannel.1.json"), "[]").orElseThrow();
+        VxlanLink link = IpRoute2Executor.parseVxlan(fixture("ip-link-show-flannel.1.json"), "[]").orElseThrow();
         assertEquals(List.of(), link.addresses());
         assertEquals(1, link.vni());
     }
@@ -71,7 +77,7 @@ class IpRoute2KernelTest {
     @Test
     void aJustCreatedDeviceIsDownWithoutAddresses() {
         // right after "ip link add flannel.1 ... type vxlan ...": the kernel chose MTU 1450 itself, the device is down
-        VxlanLink link = IpRoute2Kernel.parseVxlan(fixture("ip-link-show-flannel.1-just-created.json"), "[]").orElseThrow();
+        VxlanLink link = IpRoute2Executor.parseVxlan(fixture("ip-link-show-flannel.1-just-created.json"), "[]").orElseThrow();
 
         assertEquals(new VxlanLink("flannel.1", 1, "eth1", ip("192.168.77.11"), 8472, false, "02:11:22:33:44:55", 1450, false,
                 List.of()), link);
@@ -79,7 +85,7 @@ class IpRoute2KernelTest {
 
     @Test
     void aBridgeOfTheSameNameIsAnIncompatibleDevice() {
-        VxlanLink link = IpRoute2Kernel.parseVxlan(fixture("ip-link-show-flannel.1-bridge.json"), "[]").orElseThrow();
+        VxlanLink link = IpRoute2Executor.parseVxlan(fixture("ip-link-show-flannel.1-bridge.json"), "[]").orElseThrow();
 
         assertEquals(new VxlanLink("flannel.1", -1, null, null, 0, false, "7a:c2:b0:fd:a9:81", 1500, false, List.of()), link);
         assertEquals("vni: 1 vs -1", link.incompatibility(WANTED));
@@ -87,7 +93,7 @@ class IpRoute2KernelTest {
 
     @Test
     void noDevice() {
-        assertEquals(Optional.empty(), IpRoute2Kernel.parseVxlan("[]", "[]"));
+        assertEquals(Optional.empty(), IpRoute2Executor.parseVxlan("[]", "[]"));
     }
 
     // ---- neighbours, FDB, routes ----
@@ -95,7 +101,7 @@ class IpRoute2KernelTest {
     @Test
     void permanentNeighbours() {
         assertEquals(List.of(new Neighbor(ip("10.244.2.0"), "02:aa:bb:cc:dd:ee", "flannel.1")),
-                IpRoute2Kernel.parseNeighbors(fixture("ip-neigh-show-flannel.1.json"), "flannel.1"));
+                IpRoute2Executor.parseNeighbors(fixture("ip-neigh-show-flannel.1.json"), "flannel.1"));
     }
 
     @Test
@@ -106,13 +112,13 @@ class IpRoute2KernelTest {
                 + "{\"dst\":\"fe80::1\",\"lladdr\":\"02:aa:bb:cc:dd:06\",\"state\":[\"PERMANENT\"]}]";
 
         assertEquals(List.of(new Neighbor(ip("10.244.2.0"), "02:aa:bb:cc:dd:ee", "flannel.1")),
-                IpRoute2Kernel.parseNeighbors(json, "flannel.1"));
+                IpRoute2Executor.parseNeighbors(json, "flannel.1"));
     }
 
     @Test
     void permanentFdbEntries() {
         assertEquals(List.of(new FdbEntry("02:aa:bb:cc:dd:ee", ip("192.168.77.12"), "flannel.1")),
-                IpRoute2Kernel.parseFdb(fixture("bridge-fdb-show-flannel.1.json"), "flannel.1"));
+                IpRoute2Executor.parseFdb(fixture("bridge-fdb-show-flannel.1.json"), "flannel.1"));
     }
 
     @Test
@@ -121,7 +127,7 @@ class IpRoute2KernelTest {
                 + "{\"mac\":\"33:33:00:00:00:01\",\"flags\":[\"self\"],\"state\":\"permanent\"},"
                 + "{\"mac\":\"02:aa:bb:cc:dd:07\",\"dst\":\"192.168.77.17\",\"flags\":[\"self\"],\"state\":\"\"}]";
 
-        assertEquals(List.of(new FdbEntry("02:aa:bb:cc:dd:ee", ip("192.168.77.12"), "flannel.1")), IpRoute2Kernel.parseFdb(json, "flannel.1"));
+        assertEquals(List.of(new FdbEntry("02:aa:bb:cc:dd:ee", ip("192.168.77.12"), "flannel.1")), IpRoute2Executor.parseFdb(json, "flannel.1"));
     }
 
     @Test
@@ -129,7 +135,7 @@ class IpRoute2KernelTest {
         assertEquals(List.of(
                 new Route(net("10.244.2.0/24"), ip("10.244.2.0"), "flannel.1", true),
                 new Route(net("10.244.3.0/24"), ip("192.168.77.12"), "eth1", false)),
-                IpRoute2Kernel.parseRoutes(fixture("ip-route-show.json")),
+                IpRoute2Executor.parseRoutes(fixture("ip-route-show.json")),
                 "the connected route has no gateway; linkdown is not onlink");
     }
 
@@ -138,7 +144,7 @@ class IpRoute2KernelTest {
         String json = "[{\"dst\":\"default\",\"gateway\":\"192.168.77.1\",\"dev\":\"eth1\",\"flags\":[]},"
                 + "{\"dst\":\"10.244.9.7\",\"gateway\":\"192.168.77.19\",\"dev\":\"eth1\",\"flags\":[]}]";
 
-        assertEquals(List.of(new Route(net("10.244.9.7/32"), ip("192.168.77.19"), "eth1", false)), IpRoute2Kernel.parseRoutes(json));
+        assertEquals(List.of(new Route(net("10.244.9.7/32"), ip("192.168.77.19"), "eth1", false)), IpRoute2Executor.parseRoutes(json));
     }
 
     @Test
@@ -149,11 +155,11 @@ class IpRoute2KernelTest {
                 LeaseAttrs.vxlan(ip("192.168.77.11"), 1, "02:00:00:00:00:34", new LeaseAttrs.NodeIdentity("node-a", "eth1")),
                 "eth1", List.of(net("192.168.77.0/24")));
         Lease peer = new Lease(net("10.244.2.0/24"), LeaseAttrs.vxlan(ip("192.168.77.12"), 1, "02:AA:BB:CC:DD:EE", null), 1, 2, 2);
-        DesiredState desired = Planner.plan(cfg, self, List.of(peer));
+        DesiredState desired = Planner.plan(Backends.create(cfg), cfg, self, List.of(peer));
         DesiredState actual = new DesiredState(
-                Set.copyOf(IpRoute2Kernel.parseNeighbors(fixture("ip-neigh-show-flannel.1.json"), "flannel.1")),
-                Set.copyOf(IpRoute2Kernel.parseFdb(fixture("bridge-fdb-show-flannel.1.json"), "flannel.1")),
-                Set.copyOf(IpRoute2Kernel.parseRoutes(fixture("ip-route-show.json"))));
+                Set.copyOf(IpRoute2Executor.parseNeighbors(fixture("ip-neigh-show-flannel.1.json"), "flannel.1")),
+                Set.copyOf(IpRoute2Executor.parseFdb(fixture("bridge-fdb-show-flannel.1.json"), "flannel.1")),
+                Set.copyOf(IpRoute2Executor.parseRoutes(fixture("ip-route-show.json"))));
 
         List<Change> changes = Reconciler.diff(desired, actual, new Reconciler.Scope("flannel.1", "eth1", cfg.network()));
 
@@ -176,7 +182,7 @@ class IpRoute2KernelTest {
         ipTool.fails.put(routeDel.args(), "RTNETLINK answers: No such process");
         ipTool.exits.put(neighDel.args(), "RTNETLINK answers: No such file or directory");
 
-        try (IpRoute2Kernel kernel = new IpRoute2Kernel(new BatchProcess(List.of("ip"), ipTool, Duration.ofSeconds(5)),
+        try (IpRoute2Executor kernel = new IpRoute2Executor(new BatchProcess(List.of("ip"), ipTool, Duration.ofSeconds(5)),
                 new BatchProcess(List.of("bridge"), bridgeTool, Duration.ofSeconds(5)))) {
             List<Kernel.Failure> failures = kernel.apply(List.of(fdbDel, fdbPut, routeDel, neighDel, neighPut, routePut));
 
