@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -87,10 +89,23 @@ public final class LabUp {
                 outcome(report, node, prov.firewall(shells.get(node.name()), node.name()));
             });
             report.step("agents");
+            releaseReplacedMachines(spec, state, machines, shells, report);
             forEachNode(spec, node -> outcome(report, node, prov.agent(shells.get(node.name()), jar, launcher)));
             awaitLeases(spec, shells, prov, report);
 
             return new LabVerify(context).run(spec, shells, report);
+        }
+    }
+
+    /**
+     * A machine made anew (vagrant destroy, a re-imaged host) has a new node ID, or none yet: the lease its
+     * predecessor left under its name is released before its agent starts (see {@link LabLeases#replacedMachines}).
+     */
+    private static void releaseReplacedMachines(LabSpec spec, LabState state, Machines machines, Sessions shells, Report report) {
+        Map<String, String> ids = new ConcurrentHashMap<>();
+        forEachNode(spec, node -> ids.put(node.name(), shells.get(node.name()).exec("cat " + Provisioner.NODE_ID + " 2>/dev/null").stdout().strip()));
+        for (String released : LabLeases.releaseReplaced(new Lab(spec, state), machines, ids)) {
+            report.line("released the lease of a machine replaced since: " + released);
         }
     }
 

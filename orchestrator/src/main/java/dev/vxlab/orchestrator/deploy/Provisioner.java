@@ -23,6 +23,8 @@ public final class Provisioner {
     public static final String AGENT_BIN = AGENT_HOME + "/bin/vxlabd";
     public static final String AGENT_LOG = "/var/log/vxlabd.log";
     public static final String AGENT_PID = "/run/vxlabd.pid";
+    /** The agent's node ID file (vxlabd's default --node-id-file): made by the agent on its first start. */
+    public static final String NODE_ID = "/var/lib/vxlab/node-id";
     /** (Re)starts the agent on a node: what {@code up} runs where there is no systemd, and what a student runs after a fix. */
     public static final String AGENT_RESTART = AGENT_HOME + "/bin/vxlabd-restart";
     public static final String SUBNET_ENV = "/run/flannel/subnet.env";

@@ -224,6 +224,17 @@ class DoctorTest {
     }
 
     @Test
+    void onALabThatIsUpVx016GoesByEachNodesOwnSysconfig() {
+        Fixtures f = Fixtures.trap();
+        for (String n : List.of("kube1", "kube2", "kube3")) {
+            f.replace(n, "FLANNEL_OPTIONS=\"\"", "FLANNEL_OPTIONS=\"--iface=eth1\"");
+        }
+        assertFalse(rules(examine(f)).contains("VX016"), "mended on every node");
+        Report one = examine(Fixtures.trap().replace("kube1", "FLANNEL_OPTIONS=\"\"", "FLANNEL_OPTIONS=\"--iface=eth1\""));
+        assertEquals(List.of("kube2", "kube3"), only(one, "VX016").nodes());
+    }
+
+    @Test
     void anUnreachableNodeIsVx017AndTheOthersAreStillChecked() {
         Report r = examine(Fixtures.healthy().unreachable("kube3", "connect timed out")
                 .replace("kube1", "{\"dst\":\"10.244.6.0/24\",\"gateway\":\"10.244.6.0\",\"dev\":\"flannel.1\",\"flags\":[\"onlink\"]},", ""));
