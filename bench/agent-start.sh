@@ -43,8 +43,8 @@ for i in $(seq 1 "$half"); do       # fresh: no lease yet
   stop_agent
 done
 lab_etcdctl "$p" del --prefix /coreos.com/network/subnets/ >/dev/null
-for i in $(seq 1 "$half"); do       # restart: the node's lease is still in etcd and is reused
-  run_once "bench-restart" "$work/restart-$i"; restart_ms+=("$ms")
+for i in $(seq 1 "$half"); do       # restart: the node's lease is still in etcd and is reused (one machine: one node ID file)
+  run_once "bench-restart" "$work/restart"; restart_ms+=("$ms")
   if (( i == half )); then sleep 15; rss_kb+=($(awk '/VmRSS/ {print $2}' /proc/"$pid"/status)); fi
   stop_agent
 done

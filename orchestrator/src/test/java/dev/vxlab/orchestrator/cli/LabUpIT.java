@@ -157,7 +157,7 @@ class LabUpIT {
         Run own = run("ssh", lab, "kube2", "--", ". /run/flannel/subnet.env; echo ${FLANNEL_SUBNET%.*}.0/24");
         String kube2 = own.out().trim();
         String kube1Route = subnets.stream().map(Object::toString).filter(x -> !x.equals(kube2)).findFirst().orElseThrow();
-        assertEquals(0, run("ssh", lab, "kube2", "--", "kill $(cat /run/vxlabd.pid); sleep 1; ip route del " + kube1Route).code());
+        assertEquals(0, run("ssh", lab, "kube2", "--", "p=$(cat /run/vxlabd.pid); kill $p; while kill -0 $p 2>/dev/null; do sleep 0.1; done; ip route del " + kube1Route).code());
         Run stopped = run("doctor", lab, "--node", "kube2");
         assertEquals(1, stopped.code(), stopped.out());
         assertTrue(stopped.out().contains("VX002 ERROR: vxlabd is not running on kube2"), stopped.out());
