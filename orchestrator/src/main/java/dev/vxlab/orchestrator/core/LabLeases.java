@@ -2,7 +2,6 @@ package dev.vxlab.orchestrator.core;
 
 import dev.vxlab.agent.AgentException;
 import dev.vxlab.agent.lease.Lease;
-import dev.vxlab.agent.lease.LeaseAttrs;
 import dev.vxlab.agent.lease.etcd.EtcdRegistry;
 import dev.vxlab.agent.net.Ip4Net;
 import dev.vxlab.orchestrator.VxlabException;
@@ -12,7 +11,6 @@ import dev.vxlab.orchestrator.spec.LabSpec;
 import dev.vxlab.orchestrator.transport.RemoteShell;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,41 +45,6 @@ record LabLeases(String endpoint, String etcdOn, Map<Lease, Long> ttls, String c
         if (r.error() != null) {
             throw new VxlabException("cannot delete the lease " + subnet + " in etcd: " + r.error(), "vxlab doctor " + l.spec().name());
         }
-    }
-
-    /**
-     * The leases of machines that were replaced: a lease that names one of this lab's nodes but carries another node
-     * ID than the machine that now has that name (or the machine has none yet: it was just made). vxlab refuses two
-     * machines with one hostname in a lab, so such a lease can only be the previous machine's; its agent, which kept
-     * the node ID on the old disk, is gone. Left in place it would make the new machine's agent refuse its own name
-     * and address for a day (the lease TTL). Pure.
-     */
-    static List<Lease> replacedMachines(List<Lease> leases, Map<String, String> nodeIdByNode) {
-        List<Lease> out = new ArrayList<>();
-        for (Lease l : leases) {
-            LeaseAttrs.NodeIdentity who = l.attrs().node();
-            if (who == null || who.id() == null || !nodeIdByNode.containsKey(who.name())) {
-                continue;
-            }
-            String now = nodeIdByNode.get(who.name());
-            if (!who.id().equals(now)) {
-                out.add(l);
-            }
-        }
-        return out;
-    }
-
-    /** Releases the leases {@link #replacedMachines} names; returns them ("kube2 10.244.55.0/24"), or why it could not. */
-    static List<String> releaseReplaced(Lab l, Machines machines, Map<String, String> nodeIdByNode) {
-        List<String> released = new ArrayList<>();
-        LabLeases r = withRegistry(l, machines, (endpoint, reg) -> {
-            for (Lease stale : replacedMachines(reg.leases().leases(), nodeIdByNode)) {
-                reg.revoke(stale);
-                released.add(stale.attrs().node().name() + " " + stale.subnet() + " (node ID " + stale.attrs().node().id() + ")");
-            }
-            return new LabLeases(endpoint, null, Map.of(), null, null);
-        });
-        return r.error() == null ? released : List.of();
     }
 
     private interface Use {

@@ -89,7 +89,7 @@ public final class LabUp {
                 outcome(report, node, prov.firewall(shells.get(node.name()), node.name()));
             });
             report.step("agents");
-            releaseReplacedMachines(spec, state, machines, shells, report);
+            releaseReplacedMachines(spec, etcd.local(), shells, report);
             forEachNode(spec, node -> outcome(report, node, prov.agent(shells.get(node.name()), jar, launcher)));
             awaitLeases(spec, shells, prov, report);
 
@@ -99,13 +99,13 @@ public final class LabUp {
 
     /**
      * A machine made anew (vagrant destroy, a re-imaged host) has a new node ID, or none yet: the lease its
-     * predecessor left under its name is released before its agent starts (see {@link LabLeases#replacedMachines}).
+     * predecessor left under its name is released before its agent starts (see {@code etcd/ReplacedMachines}).
      */
-    private static void releaseReplacedMachines(LabSpec spec, LabState state, Machines machines, Sessions shells, Report report) {
+    private void releaseReplacedMachines(LabSpec spec, String etcdLocal, Sessions shells, Report report) {
         Map<String, String> ids = new ConcurrentHashMap<>();
         forEachNode(spec, node -> ids.put(node.name(), shells.get(node.name()).exec("cat " + Provisioner.NODE_ID + " 2>/dev/null").stdout().strip()));
-        for (String released : LabLeases.releaseReplaced(new Lab(spec, state), machines, ids)) {
-            report.line("released the lease of a machine replaced since: " + released);
+        for (String released : context.etcd().releaseReplaced(spec, etcdLocal, ids)) {
+            report.line("released " + released + ", the lease a machine replaced since left");
         }
     }
 

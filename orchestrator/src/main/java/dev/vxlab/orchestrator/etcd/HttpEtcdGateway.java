@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * {@link EtcdGateway} over plain HTTP: /health, and /v3/kv/range and /v3/kv/put (keys and values base64), one
@@ -43,6 +44,46 @@ public final class HttpEtcdGateway implements EtcdGateway {
             throw new VxlabException("cannot write the network config to etcd at " + endpoint + ": " + e.getMessage(),
                     "check that etcd answers: curl " + endpoint + "/health", e);
         }
+    }
+
+    @Override
+    public Map<String, String> range(String endpoint, String keyPrefix) {
+        try {
+            Map<String, Object> r = Json.parseObject(post(endpoint + "/v3/kv/range", "{\"key\":\"" + b64(keyPrefix)
+                    + "\",\"range_end\":\"" + b64(rangeEnd(keyPrefix)) + "\"}"));
+            Map<String, String> out = new TreeMap<>();
+            if (r.get("kvs") instanceof List<?> kvs) {
+                for (Object o : kvs) {
+                    if (o instanceof Map<?, ?> kv) {
+                        out.put(unb64(kv.get("key")), kv.get("value") == null ? "" : unb64(kv.get("value")));
+                    }
+                }
+            }
+            return out;
+        } catch (IOException | RuntimeException e) {
+            throw new VxlabException("cannot read " + keyPrefix + " from etcd at " + endpoint + ": " + e.getMessage(),
+                    "check that etcd answers: curl " + endpoint + "/health", e);
+        }
+    }
+
+    @Override
+    public void delete(String endpoint, String key) {
+        try {
+            post(endpoint + "/v3/kv/deleterange", "{\"key\":\"" + b64(key) + "\"}");
+        } catch (IOException e) {
+            throw new VxlabException("cannot delete " + key + " in etcd at " + endpoint + ": " + e.getMessage(),
+                    "check that etcd answers: curl " + endpoint + "/health", e);
+        }
+    }
+
+    /** The end of etcd's range for "every key that starts with {@code prefix}": the prefix with its last byte plus one. */
+    static String rangeEnd(String prefix) {
+        char last = prefix.charAt(prefix.length() - 1);
+        return prefix.substring(0, prefix.length() - 1) + (char) (last + 1);
+    }
+
+    private static String unb64(Object s) {
+        return new String(java.util.Base64.getDecoder().decode(String.valueOf(s)), StandardCharsets.UTF_8);
     }
 
     private static String b64(String s) {

@@ -1,11 +1,13 @@
 package dev.vxlab.orchestrator.etcd;
 
+import dev.vxlab.agent.lease.SubnetKey;
 import dev.vxlab.agent.net.Ip4;
 import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.lab.Host;
 import dev.vxlab.orchestrator.lab.LabState;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import dev.vxlab.orchestrator.transport.RemoteShell;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -42,6 +44,17 @@ public final class StandardEtcdPlacement implements EtcdPlacement {
     @Override
     public boolean writeConfig(LabSpec spec, String local) {
         return gateway.writeConfig(local, spec.etcd().prefix(), LabEtcd.networkConfig(spec.network()));
+    }
+
+    @Override
+    public List<String> releaseReplaced(LabSpec spec, String local, Map<String, String> nodeIdByNode) {
+        String prefix = spec.etcd().prefix();
+        List<String> released = new ArrayList<>();
+        for (String key : ReplacedMachines.keys(prefix, gateway.range(local, SubnetKey.subnetsDir(prefix)), nodeIdByNode)) {
+            gateway.delete(local, key);
+            released.add(key);
+        }
+        return released;
     }
 
     @Override

@@ -105,6 +105,12 @@ final class Fixture {
         }
 
         @Override
+        public List<String> releaseReplaced(LabSpec spec, String local, Map<String, String> nodeIdByNode) {
+            events.add("etcd release replaced " + new java.util.TreeMap<>(nodeIdByNode).keySet());
+            return List.of();
+        }
+
+        @Override
         public void stop(LabState state) {
             events.add("etcd stop");
         }

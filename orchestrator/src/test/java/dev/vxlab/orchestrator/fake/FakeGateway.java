@@ -33,6 +33,23 @@ public final class FakeGateway implements EtcdGateway {
     }
 
     @Override
+    public Map<String, String> range(String endpoint, String keyPrefix) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        keys.forEach((k, v) -> {
+            if (k.startsWith(endpoint + " " + keyPrefix)) {
+                out.put(k.substring(endpoint.length() + 1), v);
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public void delete(String endpoint, String key) {
+        events.add("etcd delete " + endpoint + " " + key);
+        keys.remove(endpoint + " " + key);
+    }
+
+    @Override
     public boolean writeConfig(String endpoint, String prefix, String json) {
         events.add("etcd write " + endpoint + " " + prefix + "/config");
         return !json.equals(keys.put(endpoint + " " + prefix + "/config", json));
