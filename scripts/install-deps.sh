@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what vxlab needs on a Debian/Ubuntu machine: a JDK 17 and Maven to build, iproute2 for the kernel
-# side, etcd (server and etcdctl) and Docker for etcd in a container, OpenSSH for lab nodes. With --vagrant
-# also Vagrant and debootstrap (the vagrant provider; scripts/build-node-image.sh builds the docker
-# provider's node image). Idempotent: installs only what is missing. Run as root (or with sudo).
+# side, etcd (server and etcdctl) and Docker for etcd in a container, OpenSSH for lab nodes, Graphviz for
+# `vxlab graph` as SVG. With --vagrant also Vagrant and debootstrap (the vagrant provider;
+# scripts/build-node-image.sh builds the docker provider's node image). Idempotent: installs only what is
+# missing. Run as root (or with sudo).
 set -euo pipefail
 
 need=()
@@ -18,6 +19,7 @@ have etcdctl    || need+=(etcd-client)
 have dockerd    || need+=(docker.io)
 have sshd || [[ -x /usr/sbin/sshd ]] || need+=(openssh-server)
 have unshare    || need+=(util-linux)
+have dot        || need+=(graphviz)
 if [[ ${1:-} == --vagrant ]]; then
   have vagrant  || need+=(vagrant)
   have debootstrap || [[ -x /usr/sbin/debootstrap ]] || need+=(debootstrap)

@@ -14,6 +14,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The orchestrator's layers, read from its source files (src/main/java):
@@ -29,8 +31,9 @@ import org.junit.jupiter.api.Test;
  *   <li><b>The pipeline names no provider.</b> core/ imports no provider implementation package
  *   (provider/netns, vagrant, ssh) and never compares with {@code Provider.NETNS|VAGRANT|SSH} or a provider's name: what differs between
  *   providers is a property of {@code Machines}, chosen in the registry {@code Providers}.</li>
- *   <li><b>The doctor's rules are pure.</b> doctor/ imports no transport, provider, etcd, core, lab, sshj or
- *   jetcd: it turns facts into findings; gathering them is core/LabDoctor's business.</li>
+ *   <li><b>The doctor's rules and the graph are pure.</b> doctor/ and graph/ import no transport, provider, etcd,
+ *   core, lab, sshj or jetcd: they turn facts into findings or a drawing; gathering the facts and running Graphviz
+ *   is the business of core/LabDoctor and core/LabGraph.</li>
  *   <li><b>Dependencies point inward.</b> Nothing outside cli/ imports cli/; nothing outside cli/ and core/
  *   imports core/; core/ imports no sshj, jetcd, FreeMarker or picocli.</li>
  * </ol>
@@ -123,7 +126,7 @@ class ArchitectureTest {
     @Test
     void dependenciesPointInward() {
         List<String> wrong = new ArrayList<>();
-        for (String pkg : List.of("core", "deploy", "etcd", "lab", "prepare", "provider", "render", "spec", "transport", "verify")) {
+        for (String pkg : List.of("core", "deploy", "etcd", "graph", "lab", "prepare", "provider", "render", "spec", "transport", "verify")) {
             for (Source s : sources(pkg)) {
                 for (String imp : s.imports()) {
                     boolean cli = imp.startsWith("dev.vxlab.orchestrator.cli.");
@@ -139,10 +142,13 @@ class ArchitectureTest {
         assertEquals(List.of(), wrong);
     }
 
-    @Test
-    void theDoctorsRulesTouchNoLabEtcdOrShell() {
+    @ParameterizedTest
+    @ValueSource(strings = {"doctor", "graph"})
+    void theDoctorsRulesAndTheGraphTouchNoLabEtcdOrShell(String pkg) {
         List<String> wrong = new ArrayList<>();
-        for (Source src : sources("doctor")) {
+        List<Source> sources = sources(pkg);
+        assertFalse(sources.isEmpty(), pkg + "/ has sources");
+        for (Source src : sources) {
             for (String imp : src.imports()) {
                 if (imp.matches("dev\\.vxlab\\.orchestrator\\.(transport|provider|etcd|core|lab|deploy|verify)\\..*")
                         || imp.startsWith("net.schmizz.") || imp.startsWith("io.etcd.") || imp.equals("dev.vxlab.agent.lease.etcd.EtcdRegistry")) {

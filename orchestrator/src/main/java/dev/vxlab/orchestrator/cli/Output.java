@@ -158,6 +158,18 @@ final class Output {
         }
     }
 
+    /** A drawing: its text on stdout unless it went to a file; {@code note} (or null) on stderr. */
+    void drawing(String text, boolean written, String note) {
+        if (note != null) {
+            err.println("vxlab: " + note);
+            err.flush();
+        }
+        if (!written) {
+            out.print(text);
+            out.flush();
+        }
+    }
+
     /** The labs that are up. */
     void labs(List<String> names) {
         line(json ? Json.write(Map.of("labs", names)) : (names.isEmpty() ? "no labs are up" : String.join("\n", names)));

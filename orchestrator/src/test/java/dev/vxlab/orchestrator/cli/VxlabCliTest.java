@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vxlab.orchestrator.core.LabGraph;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +43,19 @@ class VxlabCliTest {
         assertEquals("quickstart", s.lab);
         assertEquals("kube1", s.node);
         assertEquals(List.of("ip", "-br", "addr"), s.cmd);
+    }
+
+    @Test
+    void graphTakesALabAFormatAndAnOutFile() {
+        Graph g = parse(new Graph(), "quickstart", "--format", "DOT", "--out", "/tmp/q.dot");
+        assertEquals("quickstart", g.lab.lab);
+        assertEquals(LabGraph.Format.DOT, g.format);
+        assertEquals(Path.of("/tmp/q.dot"), g.out);
+        assertEquals(null, parse(new Graph(), "labs/quickstart.yaml").format, "no --format: the service picks");
+        assertEquals(2, run("graph", "labs/quickstart.yaml", "--format", "png").code());
+        Run json = run("graph", "labs/quickstart.yaml", "--json");
+        assertEquals(2, json.code());
+        assertTrue(json.err().contains("--format dot"), json.err());
     }
 
     @Test

@@ -17,8 +17,9 @@ import java.util.function.UnaryOperator;
 /**
  * Facts recorded from real labs (src/test/resources/doctor/&lt;lab&gt;/: each node's gather.sh output and etcd's
  * keys with their TTLs), loaded as the doctor would have gathered them, with optional edits: one fault each.
+ * Public for the graph's tests, which draw the same recorded labs.
  */
-final class Fixtures {
+public final class Fixtures {
     final LabSpec spec;
     final Map<String, String> nodeText = new LinkedHashMap<>();
     final Map<String, String> unreachable = new LinkedHashMap<>();
@@ -33,7 +34,7 @@ final class Fixtures {
     }
 
     /** The quickstart lab, healthy: kube1 10.244.134.0/24, kube2 10.244.6.0/24, kube3 10.244.164.0/24. */
-    static Fixtures healthy() {
+    public static Fixtures healthy() {
         return new Fixtures("healthy", "quickstart.yaml");
     }
 
@@ -77,7 +78,7 @@ final class Fixtures {
     }
 
     @SuppressWarnings("unchecked")
-    LabFacts facts() {
+    public LabFacts facts() {
         Map<String, NodeFacts> nodes = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : nodeText.entrySet()) {
             nodes.put(e.getKey(), unreachable.containsKey(e.getKey()) ? NodeFacts.unreachable(e.getKey(), unreachable.get(e.getKey()))
