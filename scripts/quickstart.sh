@@ -5,7 +5,7 @@
 # `./vxlab down quickstart` removes it all again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[[ $(id -u) -eq 0 ]] || { echo "quickstart: run as root (sudo scripts/quickstart.sh): a lab creates network namespaces" >&2; exit 1; }
+[[ $(id -u) -eq 0 ]] || { echo "quickstart: run as root (as root: scripts/quickstart.sh; from another user: sudo scripts/quickstart.sh): a lab creates network namespaces" >&2; exit 1; }
 scripts/install-deps.sh
 echo "== building"
 mvn -B -q -DskipTests -DskipITs package

@@ -96,7 +96,7 @@ class ExerciseIT {
         assertEquals(0, down.code(), down.err());
         // this lab's own objects only: its namespaces and its underlay's route (other labs may come and go meanwhile)
         assertEquals(List.of(), LabUpIT.leftovers(before, LAB).stream()
-                .filter(l -> l.contains("vx-" + LAB + "-") || l.startsWith("192.168.83.")).toList());
+                .filter(l -> l.contains("vx-" + LAB + "-") || l.startsWith("192.168.85.")).toList());
         assertEquals(1, LabUpIT.run("break", LAB, "udp-drop").code(), "a lab that is down");
     }
 

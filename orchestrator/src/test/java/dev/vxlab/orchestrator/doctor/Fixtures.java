@@ -25,8 +25,9 @@ public final class Fixtures {
     final Map<String, String> unreachable = new LinkedHashMap<>();
     String etcdJson;
 
-    private Fixtures(String dir, String specFile) {
-        spec = SpecLoader.load(Path.of("..", "labs", specFile));
+    private Fixtures(String dir) {
+        // the spec the lab was recorded with (a copy of labs/SPEC as it was then: the facts hold its addresses)
+        spec = SpecLoader.load(resourcePath("/doctor/" + dir + "/spec.yaml"));
         for (LabSpec.Node n : spec.nodes()) {
             nodeText.put(n.name(), read("/doctor/" + dir + "/" + n.name() + ".txt"));
         }
@@ -35,12 +36,12 @@ public final class Fixtures {
 
     /** The quickstart lab, healthy: kube1 10.244.134.0/24, kube2 10.244.6.0/24, kube3 10.244.164.0/24. */
     public static Fixtures healthy() {
-        return new Fixtures("healthy", "quickstart.yaml");
+        return new Fixtures("healthy");
     }
 
     /** The Vagrant trap: agents on eth0 (10.0.2.15); kube2 got the lease, kube1 and kube3 refused. */
     static Fixtures trap() {
-        return new Fixtures("trap", "vagrant-eth0-trap.yaml");
+        return new Fixtures("trap");
     }
 
     Fixtures node(String node, UnaryOperator<String> edit) {
@@ -92,6 +93,14 @@ public final class Fixtures {
             leases.add(EtcdFacts.LeaseFact.of(spec.etcd().prefix(), (String) l.get("key"), (String) l.get("value"), ttl));
         }
         return new LabFacts(spec, nodes, new EtcdFacts("http://192.168.56.1:2379", null, (String) etcd.get("config"), leases));
+    }
+
+    static Path resourcePath(String resource) {
+        try {
+            return Path.of(Fixtures.class.getResource(resource).toURI());
+        } catch (java.net.URISyntaxException | NullPointerException e) {
+            throw new AssertionError("no fixture " + resource);
+        }
     }
 
     static String read(String resource) {

@@ -1,6 +1,7 @@
 package dev.vxlab.orchestrator.spec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -102,6 +103,17 @@ class SpecLoaderTest {
             Path copy = SPECS.resolve("good").resolve(lab.getFileName());
             assertTrue(Files.exists(copy), "labs/" + lab.getFileName() + " has no copy in specs/good");
             assertEquals(Files.readString(lab), Files.readString(copy), "specs/good/" + lab.getFileName() + " differs from labs/");
+        }
+    }
+
+    @Test
+    void theLabsInTheRepositoryUseUnderlaysOfTheirOwnSoThatTheyCanBeUpTogether() throws IOException {
+        List<LabSpec> specs = labs().stream().map(SpecLoader::load).toList();
+        for (int i = 0; i < specs.size(); i++) {
+            for (int j = i + 1; j < specs.size(); j++) {
+                assertFalse(specs.get(i).underlay().cidr().overlaps(specs.get(j).underlay().cidr()),
+                        specs.get(i).source() + " and " + specs.get(j).source() + " share an underlay");
+            }
         }
     }
 
