@@ -31,6 +31,8 @@ import org.junit.jupiter.api.Test;
  *   providers is a property of {@code Machines}, chosen in the registry {@code Providers}.</li>
  *   <li><b>The doctor's rules are pure.</b> doctor/ imports no transport, provider, etcd, core, lab, sshj or
  *   jetcd: it turns facts into findings; gathering them is core/LabDoctor's business.</li>
+ *   <li><b>The trace's decoder and narrative are pure.</b> trace/ imports no transport, provider, etcd, core, lab,
+ *   sshj or jetcd: pcap bytes and node facts in, hops out; capturing is core/LabTrace's business.</li>
  *   <li><b>Dependencies point inward.</b> Nothing outside cli/ imports cli/; nothing outside cli/ and core/
  *   imports core/; core/ imports no sshj, jetcd, FreeMarker or picocli.</li>
  * </ol>
@@ -123,7 +125,7 @@ class ArchitectureTest {
     @Test
     void dependenciesPointInward() {
         List<String> wrong = new ArrayList<>();
-        for (String pkg : List.of("core", "deploy", "etcd", "lab", "prepare", "provider", "render", "spec", "transport", "verify")) {
+        for (String pkg : List.of("core", "deploy", "etcd", "lab", "prepare", "provider", "render", "spec", "trace", "transport", "verify")) {
             for (Source s : sources(pkg)) {
                 for (String imp : s.imports()) {
                     boolean cli = imp.startsWith("dev.vxlab.orchestrator.cli.");
@@ -141,8 +143,17 @@ class ArchitectureTest {
 
     @Test
     void theDoctorsRulesTouchNoLabEtcdOrShell() {
+        assertEquals(List.of(), impure("doctor"));
+    }
+
+    @Test
+    void theTraceDecoderAndNarrativeTouchNoLabEtcdOrShell() {
+        assertEquals(List.of(), impure("trace"));
+    }
+
+    private static List<String> impure(String pkg) {
         List<String> wrong = new ArrayList<>();
-        for (Source src : sources("doctor")) {
+        for (Source src : sources(pkg)) {
             for (String imp : src.imports()) {
                 if (imp.matches("dev\\.vxlab\\.orchestrator\\.(transport|provider|etcd|core|lab|deploy|verify)\\..*")
                         || imp.startsWith("net.schmizz.") || imp.startsWith("io.etcd.") || imp.equals("dev.vxlab.agent.lease.etcd.EtcdRegistry")) {
@@ -150,6 +161,6 @@ class ArchitectureTest {
                 }
             }
         }
-        assertEquals(List.of(), wrong);
+        return wrong;
     }
 }
