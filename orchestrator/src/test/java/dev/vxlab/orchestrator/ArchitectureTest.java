@@ -44,7 +44,7 @@ class ArchitectureTest {
 
     static final List<String> CLI_MAY_IMPORT = List.of("dev.vxlab.orchestrator.cli.", "dev.vxlab.orchestrator.core.",
             "dev.vxlab.orchestrator.spec.", "dev.vxlab.orchestrator.VxlabException", "dev.vxlab.orchestrator.BadInputException",
-            "dev.vxlab.orchestrator.doctor.Report", "dev.vxlab.agent.json.Json", "picocli.", "java.");
+            "dev.vxlab.orchestrator.doctor.Report", "dev.vxlab.orchestrator.trace.TraceReport", "dev.vxlab.agent.json.Json", "picocli.", "java.");
 
     record Source(Path path, String text) {
         String pkg() {

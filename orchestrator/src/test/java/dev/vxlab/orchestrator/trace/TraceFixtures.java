@@ -9,6 +9,29 @@ final class TraceFixtures {
     private TraceFixtures() {
     }
 
+    static String text(String name) {
+        return new String(bytes(name), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The ittrace lab's nodes as facts.sh showed them (facts/NODE.txt). */
+    static NodePath path(String node) {
+        return NodePath.parse(node, dev.vxlab.agent.net.Ip4.parse(node.equals("kube1") ? "192.168.82.11" : "192.168.82.12"), "flannel.1",
+                text("facts/" + node + ".txt"));
+    }
+
+    /** The captures of one recording (DIR/NODE-IFACE.pcap), by node and interface, as Tcpdump.parseStop gives them. */
+    static java.util.Map<String, java.util.Map<String, Tcpdump.Taken>> taken(String dir) {
+        java.util.Map<String, java.util.Map<String, Tcpdump.Taken>> out = new java.util.LinkedHashMap<>();
+        for (String node : java.util.List.of("kube1", "kube2")) {
+            java.util.Map<String, Tcpdump.Taken> m = new java.util.LinkedHashMap<>();
+            for (String iface : java.util.List.of("docker0", "flannel.1", "eth1")) {
+                m.put(iface, new Tcpdump.Taken(iface, bytes(dir + "/" + node + "-" + iface + ".pcap"), "2 packets captured"));
+            }
+            out.put(node, m);
+        }
+        return out;
+    }
+
     static byte[] bytes(String name) {
         try (InputStream in = TraceFixtures.class.getResourceAsStream("/trace/" + name)) {
             if (in == null) {
