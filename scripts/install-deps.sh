@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what vxlab needs on a Debian/Ubuntu machine: a JDK 17 and Maven to build, iproute2 for the kernel
 # side, etcd (server and etcdctl) and Docker for etcd in a container, OpenSSH for lab nodes, Graphviz for
-# `vxlab graph` as SVG. With --vagrant also Vagrant and debootstrap (the vagrant provider;
+# `vxlab graph` as SVG, tcpdump for `vxlab trace`. With --vagrant also Vagrant and debootstrap (the vagrant provider;
 # scripts/build-node-image.sh builds the docker provider's node image). Idempotent: installs only what is
 # missing. Run as root (or with sudo).
 set -euo pipefail
@@ -13,6 +13,7 @@ have mvn        || need+=(maven)
 have ip         || need+=(iproute2)
 have bridge     || need+=(iproute2)
 have ping       || need+=(iputils-ping)
+have tcpdump || [[ -x /usr/sbin/tcpdump ]] || need+=(tcpdump)
 have iptables   || need+=(iptables)
 have etcd       || need+=(etcd-server)
 have etcdctl    || need+=(etcd-client)

@@ -31,9 +31,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   <li><b>The pipeline names no provider.</b> core/ imports no provider implementation package
  *   (provider/netns, vagrant, ssh) and never compares with {@code Provider.NETNS|VAGRANT|SSH} or a provider's name: what differs between
  *   providers is a property of {@code Machines}, chosen in the registry {@code Providers}.</li>
- *   <li><b>The doctor's rules and the graph are pure.</b> doctor/ and graph/ import no transport, provider, etcd,
- *   core, lab, sshj or jetcd: they turn facts into findings or a drawing; gathering the facts and running Graphviz
- *   is the business of core/LabDoctor and core/LabGraph.</li>
+ *   <li><b>The doctor's rules, the graph and the trace's decoder are pure.</b> doctor/, graph/ and trace/ import no transport, provider, etcd,
+ *   core, lab, sshj or jetcd: they turn facts into findings, a drawing or hops; gathering the facts, running Graphviz
+ *   and capturing are the business of core/LabDoctor, core/LabGraph and core/LabTrace.</li>
  *   <li><b>Dependencies point inward.</b> Nothing outside cli/ imports cli/; nothing outside cli/ and core/
  *   imports core/; core/ imports no sshj, jetcd, FreeMarker or picocli.</li>
  * </ol>
@@ -45,7 +45,7 @@ class ArchitectureTest {
 
     static final List<String> CLI_MAY_IMPORT = List.of("dev.vxlab.orchestrator.cli.", "dev.vxlab.orchestrator.core.",
             "dev.vxlab.orchestrator.spec.", "dev.vxlab.orchestrator.VxlabException", "dev.vxlab.orchestrator.BadInputException",
-            "dev.vxlab.orchestrator.doctor.Report", "dev.vxlab.orchestrator.exercise.Fault", "dev.vxlab.agent.json.Json", "picocli.", "java.");
+            "dev.vxlab.orchestrator.doctor.Report", "dev.vxlab.orchestrator.exercise.Fault", "dev.vxlab.orchestrator.trace.TraceReport", "dev.vxlab.agent.json.Json", "picocli.", "java.");
 
     record Source(Path path, String text) {
         String pkg() {
@@ -126,7 +126,7 @@ class ArchitectureTest {
     @Test
     void dependenciesPointInward() {
         List<String> wrong = new ArrayList<>();
-        for (String pkg : List.of("core", "deploy", "etcd", "graph", "lab", "prepare", "provider", "render", "spec", "transport", "verify")) {
+        for (String pkg : List.of("core", "deploy", "etcd", "graph", "lab", "prepare", "provider", "render", "spec", "trace", "transport", "verify")) {
             for (Source s : sources(pkg)) {
                 for (String imp : s.imports()) {
                     boolean cli = imp.startsWith("dev.vxlab.orchestrator.cli.");
@@ -143,8 +143,8 @@ class ArchitectureTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"doctor", "graph"})
-    void theDoctorsRulesAndTheGraphTouchNoLabEtcdOrShell(String pkg) {
+    @ValueSource(strings = {"doctor", "graph", "trace"})
+    void theDoctorTheGraphAndTheTraceDecoderTouchNoLabEtcdOrShell(String pkg) {
         List<String> wrong = new ArrayList<>();
         List<Source> sources = sources(pkg);
         assertFalse(sources.isEmpty(), pkg + "/ has sources");

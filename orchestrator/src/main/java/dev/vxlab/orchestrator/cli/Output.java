@@ -7,6 +7,7 @@ import dev.vxlab.orchestrator.core.Verification;
 import dev.vxlab.orchestrator.doctor.Report;
 import dev.vxlab.orchestrator.exercise.Fault;
 import dev.vxlab.orchestrator.exercise.Faults;
+import dev.vxlab.orchestrator.trace.TraceReport;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -92,10 +93,20 @@ final class Output {
 
     /** What doctor found: its text for a student, or its JSON. */
     void doctor(Report r) {
+        textOrJson(r.text(), r.json());
+    }
+
+    /** One ping's path, hop by hop: its text, or its JSON. */
+    void trace(TraceReport t) {
+        textOrJson(t.text(), t.json());
+    }
+
+    /** A report that writes both forms itself: its JSON object on one line with --json, else its text as it is. */
+    private void textOrJson(String text, String jsonText) {
         if (json) {
-            line(r.json());
+            line(jsonText);
         } else {
-            out.print(r.text());
+            out.print(text);
             out.flush();
         }
     }

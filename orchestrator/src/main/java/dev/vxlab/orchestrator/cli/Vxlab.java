@@ -11,13 +11,13 @@ import picocli.CommandLine.Command;
 
 /**
  * The vxlab CLI: one class per verb ({@link Up}, {@link Down}, {@link Status}, {@link Verify}, {@link Render},
- * {@link Ssh}, {@link Doctor}, {@link Break}, {@link Grade}, {@link Graph}), each parsing its arguments, calling one service of {@code core/} and
+ * {@link Ssh}, {@link Doctor}, {@link Break}, {@link Grade}, {@link Graph}, {@link Trace}), each parsing its arguments, calling one service of {@code core/} and
  * printing the result through {@link Output}. This class is the only place that catches the library's exceptions:
  * it prints one line and a hint (the stack trace only with --stacktrace) and returns the exit code.
  */
 @Command(name = "vxlab", mixinStandardHelpOptions = true, version = "vxlab 0.1",
         description = "Stand up and teach flannel-style VXLAN overlay labs.",
-        subcommands = {Up.class, Down.class, Status.class, Verify.class, Doctor.class, Break.class, Grade.class, Graph.class, Render.class, Ssh.class},
+        subcommands = {Up.class, Down.class, Status.class, Verify.class, Doctor.class, Break.class, Grade.class, Graph.class, Trace.class, Render.class, Ssh.class},
         footer = {"", "Exit codes: 0 success; 1 a step failed or the ping matrix has failed pairs; 2 bad spec or command line."})
 public final class Vxlab implements Callable<Integer> {
     static final int OK = 0;

@@ -88,7 +88,8 @@ public final class LabDoctor {
         return new EtcdFacts(where, null, read.config(), leases);
     }
 
-    private static String resource(String name) {
+    /** A text file of the orchestrator's jar (a script run on the nodes). */
+    static String resource(String name) {
         try (InputStream in = LabDoctor.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("missing resource " + name);

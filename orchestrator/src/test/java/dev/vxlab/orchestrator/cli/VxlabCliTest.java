@@ -59,6 +59,35 @@ class VxlabCliTest {
     }
 
     @Test
+    void traceTakesLabSourceDestinationAndWhereToKeepThePcaps() {
+        Trace t = parse(new Trace(), "quickstart", "kube1", "kube2", "--keep-pcap", "/tmp/p", "--json");
+        assertEquals(List.of("quickstart", "kube1", "kube2", Path.of("/tmp/p")), List.of(t.lab, t.src, t.dst, t.keep));
+        assertTrue(t.common.json);
+        assertThrows(CommandLine.MissingParameterException.class, () -> parse(new Trace(), "quickstart", "kube1"));
+    }
+
+    @Test
+    void traceRefusesTheSameNodeTwiceAndUnknownNodesWithExitTwoAndALabThatIsNotUpWithExitOne(@TempDir Path dir) throws Exception {
+        Path spec = dir.resolve("lab.yaml");
+        Files.writeString(spec, "name: lab\nnodes:\n  - {name: kube1, ip: 192.168.56.11}\n  - {name: kube2, ip: 192.168.56.12}\n");
+        System.setProperty("vxlab.state.home", dir.resolve("state").toString());
+        try {
+            Run same = run("trace", spec.toString(), "kube1", "kube1");
+            assertEquals(2, same.code(), same.err());
+            assertEquals("vxlab: trace needs two nodes: SRC and DST are both kube1\n  hint: trace kube1 to another node: kube2\n", same.err());
+            Run unknown = run("trace", spec.toString(), "kube1", "kube3");
+            assertEquals(2, unknown.code(), unknown.err());
+            assertEquals("vxlab: lab lab has no node kube3\n  hint: its nodes: kube1, kube2\n", unknown.err());
+            Run down = run("trace", spec.toString(), "kube1", "kube2");
+            assertEquals(1, down.code(), down.err());
+            assertEquals("vxlab: lab lab is not up\n  hint: vxlab up SPEC first\n", down.err());
+            assertTrue(Files.notExists(dir.resolve("state")), "no lab state was created");
+        } finally {
+            System.clearProperty("vxlab.state.home");
+        }
+    }
+
+    @Test
     void statusNameIsOptional() {
         assertEquals(null, parse(new Status()).lab);
         assertEquals("quickstart", parse(new Status(), "quickstart", "--json").lab);
