@@ -61,17 +61,36 @@ final class Output {
             }
             m.put("pairs", pairs);
             m.put("failed", v.failed());
+            if (!v.mtu().isEmpty()) {
+                List<Object> mtu = new ArrayList<>();
+                for (var c : v.mtu()) {
+                    Map<String, Object> x = new LinkedHashMap<>();
+                    x.put("from", c.from());
+                    x.put("to", c.to());
+                    x.put("payload", (long) c.payload());
+                    x.put("ok", c.ok());
+                    x.put("problem", c.problem());
+                    mtu.add(x);
+                }
+                m.put("mtu", mtu);
+            }
             line(Json.write(m));
         } else {
             out.print(matrix(v));
             out.flush();
         }
-        if (!v.ok()) {
+        if (!v.failed().isEmpty()) {
             err.println("vxlab: ping failed for " + String.join(", ", v.failed()));
+        }
+        for (String f : v.mtuFailed()) {
+            err.println("vxlab: MTU " + f);
+        }
+        if (!v.ok()) {
             err.flush();
             return Vxlab.FAILED;
         }
-        p.line("all " + v.pairs() + " pairs ping");
+        p.line("all " + v.pairs() + " pairs ping" + (v.mtu().isEmpty() ? "" : "; " + v.mtu().get(0).payload()
+                + "-byte don't-fragment pings cross and one byte more is refused in the container, on every pair"));
         return Vxlab.OK;
     }
 

@@ -1,13 +1,18 @@
 package dev.vxlab.orchestrator.verify;
 
 import dev.vxlab.orchestrator.VxlabException;
+import dev.vxlab.orchestrator.lab.Parallel;
 import dev.vxlab.orchestrator.transport.RemoteShell;
+import dev.vxlab.orchestrator.transport.Shell;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 /**
  * Proves the overlay: on every node a test container (a network namespace on a bridge docker0 addressed from
@@ -40,6 +45,78 @@ public final class PingMatrix {
         }
     }
 
+    /**
+     * One pair's don't-fragment pings: {@code payload} = FLANNEL_MTU - 28 (the largest ICMP payload that fits the
+     * overlay) must cross, and one byte more must be refused by the container itself ("message too long"), which
+     * is what happens when its MTU is the overlay's. Sent and lost instead, it means the container's MTU is above
+     * the overlay's: full-size packets leave it and are dropped on the way (the "ping works, curl hangs" case).
+     */
+    public record MtuCheck(String from, String to, int payload, boolean fits, boolean overRefusedHere) {
+        public boolean ok() {
+            return fits && overRefusedHere;
+        }
+
+        /** Why not, or null. */
+        public String problem() {
+            if (!fits) {
+                return payload + "-byte don't-fragment pings (FLANNEL_MTU - 28) do not cross: the path carries less than FLANNEL_MTU";
+            }
+            if (!overRefusedHere) {
+                return (payload + 1) + "-byte don't-fragment pings leave the container: its MTU is above the overlay's, so full-size"
+                        + " packets are dropped on the way (ping works, curl hangs)";
+            }
+            return null;
+        }
+    }
+
+    /** The MTU checks of every ordered pair: one command per source node, all targets in parallel there. */
+    public static List<MtuCheck> mtu(Map<String, RemoteShell> shells, Map<String, String> containerIps) {
+        List<String> nodes = new ArrayList<>(shells.keySet());
+        List<MtuCheck> out = Collections.synchronizedList(new ArrayList<>());
+        List<Integer> sources = IntStream.range(0, nodes.size()).boxed().toList();
+        Parallel.forEach(sources, from -> {
+            StringBuilder script = new StringBuilder(". /run/flannel/subnet.env; s=$((FLANNEL_MTU - 28)); echo \"payload $s\"; ");
+            for (int j = 0; j < nodes.size(); j++) {
+                if (j != from) {
+                    String ip = Shell.quote(containerIps.get(nodes.get(j)));
+                    script.append("ip netns exec vxtest ping -M do -c 1 -W 2 -s $s ").append(ip).append(" >/dev/null 2>&1; echo \"fit ")
+                            .append(j).append(" $?\"; if ip netns exec vxtest ping -M do -c 1 -W 2 -s $((s + 1)) ").append(ip)
+                            .append(" 2>&1 | grep -q 'message too long'; then echo \"over ").append(j).append(" refused\"; else echo \"over ")
+                            .append(j).append(" sent\"; fi; ");
+                }
+            }
+            RemoteShell.Result r = shells.get(nodes.get(from)).exec("sh -c " + Shell.quote(script.toString()));
+            out.addAll(parseMtu(nodes, from, r.stdout()));
+        });
+        List<MtuCheck> ordered = new ArrayList<>(out);
+        ordered.sort(Comparator.comparing((MtuCheck c) -> nodes.indexOf(c.from())).thenComparing(c -> nodes.indexOf(c.to())));
+        return ordered;
+    }
+
+    /** "payload N", then "fit J CODE" and "over J refused|sent" per target J. Pure. */
+    static List<MtuCheck> parseMtu(List<String> nodes, int from, String stdout) {
+        int payload = 0;
+        Map<Integer, Boolean> fits = new LinkedHashMap<>();
+        Map<Integer, Boolean> refused = new LinkedHashMap<>();
+        for (String l : stdout.split("\n")) {
+            String[] f = l.trim().split(" ");
+            if (f.length == 2 && f[0].equals("payload")) {
+                payload = Integer.parseInt(f[1]);
+            } else if (f.length == 3 && f[0].equals("fit")) {
+                fits.put(Integer.parseInt(f[1]), f[2].equals("0"));
+            } else if (f.length == 3 && f[0].equals("over")) {
+                refused.put(Integer.parseInt(f[1]), f[2].equals("refused"));
+            }
+        }
+        List<MtuCheck> out = new ArrayList<>();
+        for (int j = 0; j < nodes.size(); j++) {
+            if (j != from) {
+                out.add(new MtuCheck(nodes.get(from), nodes.get(j), payload, fits.getOrDefault(j, false), refused.getOrDefault(j, false)));
+            }
+        }
+        return out;
+    }
+
     /** The test container on one node: idempotent; returns its address. */
     public static String ensureContainer(RemoteShell sh, String node) {
         String script = "set -e; . /run/flannel/subnet.env; "
@@ -59,7 +136,7 @@ public final class PingMatrix {
                 + "  ip -n vxtest addr add $base.2/$len dev eth0; ip -n vxtest link set eth0 up; "
                 + "  ip -n vxtest route add default via $base.1; "
                 + "fi; echo $base.2";
-        RemoteShell.Result r = sh.exec("sh -c " + dev.vxlab.orchestrator.transport.Shell.quote(script));
+        RemoteShell.Result r = sh.exec("sh -c " + Shell.quote(script));
         if (!r.ok()) {
             throw new VxlabException("cannot set up the test container on " + node + ": " + r.stderr().trim(),
                     "does the node have its subnet.env? (the agent step makes it)");
@@ -75,8 +152,8 @@ public final class PingMatrix {
     public static Result run(Map<String, RemoteShell> shells, Map<String, String> containerIps) {
         List<String> nodes = new ArrayList<>(shells.keySet());
         Double[][] rtt = new Double[nodes.size()][nodes.size()];
-        List<Integer> sources = java.util.stream.IntStream.range(0, nodes.size()).boxed().toList();
-        dev.vxlab.orchestrator.lab.Parallel.forEach(sources, from -> pingFrom(shells.get(nodes.get(from)), from, nodes, containerIps, rtt));
+        List<Integer> sources = IntStream.range(0, nodes.size()).boxed().toList();
+        Parallel.forEach(sources, from -> pingFrom(shells.get(nodes.get(from)), from, nodes, containerIps, rtt));
         return new Result(nodes, new LinkedHashMap<>(containerIps), rtt);
     }
 
@@ -84,13 +161,13 @@ public final class PingMatrix {
         StringBuilder script = new StringBuilder("d=$(mktemp -d); ");
         for (int j = 0; j < nodes.size(); j++) {
             if (j != from) {
-                String ip = dev.vxlab.orchestrator.transport.Shell.quote(ips.get(nodes.get(j)));
+                String ip = Shell.quote(ips.get(nodes.get(j)));
                 script.append("(ip netns exec vxtest ping -c 2 -i 0.2 -W 2 ").append(ip).append(" > \"$d/").append(j)
                         .append("\" 2>&1; echo $? >> \"$d/").append(j).append("\") & ");
             }
         }
         script.append("wait; for f in \"$d\"/*; do echo \"== ${f##*/}\"; cat \"$f\"; done; rm -rf \"$d\"");
-        RemoteShell.Result r = sh.exec("sh -c " + dev.vxlab.orchestrator.transport.Shell.quote(script.toString()));
+        RemoteShell.Result r = sh.exec("sh -c " + Shell.quote(script.toString()));
         String[] blocks = r.stdout().split("(?m)^== ");
         for (String block : blocks) {
             if (block.isBlank()) {

@@ -45,7 +45,7 @@ class ExerciseIT {
     }
 
     @Test
-    void everyFaultIsNamedByDoctorFailsGradeAndPassesOnceMendedWithItsFix() {
+    void everyFaultIsNamedByDoctorFailsGradeAndPassesOnceMendedWithItsFix() throws IOException {
         String before = LabUpIT.ipState();
         LabUpIT.Run up = LabUpIT.run("up", LabUpIT.spec("exercise-lab.yaml"));
         assertEquals(0, up.code(), up.out() + up.err());
@@ -78,6 +78,19 @@ class ExerciseIT {
             assertEquals(0, passing.code(), what + passing.out());
             assertTrue(passing.out().startsWith("PASS: " + fault.id() + " on kube2 is mended"), what + passing.out());
         }
+
+        // what the ping matrix hides: a container whose MTU is above the overlay's
+        Path junit = state.resolve("verify.xml");
+        LabUpIT.Run mtu = LabUpIT.run("verify", LAB, "--mtu", "--junit", junit.toString());
+        assertEquals(0, mtu.code(), mtu.out() + mtu.err());
+        assertTrue(mtu.out().contains("1422-byte don't-fragment pings cross and one byte more is refused in the container"), mtu.out());
+        assertEquals(0, LabUpIT.run("ssh", LAB, "kube2", "--", "ip -n vxtest link set eth0 mtu 1500").code());
+        LabUpIT.Run big = LabUpIT.run("verify", LAB, "--mtu", "--junit", junit.toString());
+        assertEquals(1, big.code(), big.out() + big.err());
+        assertTrue(big.err().contains("MTU kube2 -> kube1: 1423-byte don't-fragment pings leave the container"), big.err());
+        String xml = Files.readString(junit);
+        assertTrue(xml.contains("tests=\"12\" failures=\"2\""), xml);
+        assertEquals(0, LabUpIT.run("ssh", LAB, "kube2", "--", "ip -n vxtest link set eth0 mtu 1450").code());
 
         LabUpIT.Run hidden = LabUpIT.run("break", LAB, "--random", "--hidden");
         assertEquals(0, hidden.code(), hidden.out() + hidden.err());

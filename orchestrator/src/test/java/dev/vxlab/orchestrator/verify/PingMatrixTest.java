@@ -68,4 +68,17 @@ class PingMatrixTest {
         VxlabException e = assertThrows(VxlabException.class, () -> PingMatrix.ensureContainer(kube3, "kube3"));
         assertEquals("cannot set up the test container on kube3: subnet.env: No such file", e.getMessage());
     }
+
+    @Test
+    void mtuChecksPerTargetFromOneSourcesOutput() {
+        List<PingMatrix.MtuCheck> c = PingMatrix.parseMtu(List.of("kube1", "kube2", "kube3"), 0,
+                "payload 1422\nfit 1 0\nover 1 refused\nfit 2 0\nover 2 sent\n");
+        assertEquals(List.of(new PingMatrix.MtuCheck("kube1", "kube2", 1422, true, true),
+                new PingMatrix.MtuCheck("kube1", "kube3", 1422, true, false)), c);
+        assertTrue(c.get(0).ok());
+        assertTrue(c.get(1).problem().startsWith("1423-byte don't-fragment pings leave the container"), c.get(1).problem());
+        PingMatrix.MtuCheck lost = PingMatrix.parseMtu(List.of("kube1", "kube2"), 1, "payload 1422\nfit 0 1\nover 0 refused\n").get(0);
+        assertTrue(lost.problem().contains("do not cross"), lost.problem());
+        assertTrue(!PingMatrix.parseMtu(List.of("kube1", "kube2"), 0, "").get(0).ok(), "no answer is no pass");
+    }
 }
