@@ -95,6 +95,22 @@ class VagrantLabIT {
                 assertTrue(docker("ps", "--filter", "name=^vxlab-" + LAB + "-" + vt + "$", "--format", "{{.Names}}").contains(vt), "machine " + vt);
             }
 
+            // the workshop through the vagrant provider: doctor on the healthy lab, then one fault found and mended
+            String vxlab = REPO.resolve("vxlab").toString();
+            Run doctor = run(env, 120, vxlab, "doctor", LAB);
+            assertEquals(0, doctor.code(), doctor.out());
+            assertTrue(doctor.out().contains("no problem found"), doctor.out());
+            assertEquals(0, run(env, 120, vxlab, "break", LAB, "udp-drop", "--node", "vt2").code());
+            Run broken = run(env, 120, vxlab, "doctor", LAB);
+            assertEquals(1, broken.code(), broken.out());
+            assertTrue(broken.out().contains("VX012 ERROR: UDP to port 8472 (VXLAN) is dropped on vt2"), broken.out());
+            assertEquals(1, run(env, 120, vxlab, "grade", LAB).code());
+            assertEquals(0, run(env, 120, vxlab, "ssh", LAB, "vt2", "--",
+                    "sudo /usr/sbin/iptables -D INPUT -p udp -m udp --dport 8472 -m comment --comment vxlab-exercise -j DROP").code());
+            Run graded = run(env, 120, vxlab, "grade", LAB);
+            assertEquals(0, graded.code(), graded.out());
+            assertTrue(graded.out().contains("PASS: udp-drop on vt2"), graded.out());
+
             Run again = run(env, 300, REPO.resolve("vxlab").toString(), "up", spec.toString());
             assertEquals(0, again.code(), again.out());
             assertFalse(again.out().lines().anyMatch(l -> l.endsWith(" changed") || l.contains(" changed (")),
