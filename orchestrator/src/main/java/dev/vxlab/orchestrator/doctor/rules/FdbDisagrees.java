@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /** VX007: FDB entries on the VXLAN device that disagree with the leases: missing, a stale public IP, or a MAC no lease has. */
-public final class FdbDisagrees extends NodeRule {
+public final class FdbDisagrees extends EntriesRule {
     static final String EXPLAIN = "The FDB entry is the last step of the overlay's path: it tells the VXLAN device to which public IP"
             + " (outer destination) to send the frames for a peer's VTEP MAC. The agent writes one per lease (learning is off, as in"
             + " flannel). With none, the frame is dropped; with a stale destination it is sent, wrapped in UDP, to a machine that"
@@ -19,16 +19,6 @@ public final class FdbDisagrees extends NodeRule {
 
     public FdbDisagrees() {
         super("VX007", "FDB entries on flannel.<VNI> disagree with the leases (missing, stale public IP, or left behind)");
-    }
-
-    @Override
-    boolean needsLeases() {
-        return true;
-    }
-
-    @Override
-    boolean joinedOnly() {
-        return true;
     }
 
     @Override

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** VX006: neighbour (ARP) entries on the VXLAN device that disagree with the leases' VTEP MACs. */
-public final class NeighboursDisagree extends NodeRule {
+public final class NeighboursDisagree extends EntriesRule {
     static final String EXPLAIN = "The route to a peer's subnet goes via the subnet's first address on the VXLAN device; the kernel"
             + " needs that address's MAC, and no ARP crosses the overlay: the agent writes a permanent neighbour entry with the"
             + " VtepMAC from the peer's lease. A missing or stale entry (a MAC the peer no longer has, say after its device was"
@@ -18,16 +18,6 @@ public final class NeighboursDisagree extends NodeRule {
 
     public NeighboursDisagree() {
         super("VX006", "neighbour entries on flannel.<VNI> disagree with the leases (missing, or a stale VTEP MAC)");
-    }
-
-    @Override
-    boolean needsLeases() {
-        return true;
-    }
-
-    @Override
-    boolean joinedOnly() {
-        return true;
     }
 
     @Override

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** VX005: routes to the peers' subnets that disagree with the leases: missing, pointing elsewhere, or left for a subnet nobody holds. */
-public final class RoutesDisagree extends NodeRule {
+public final class RoutesDisagree extends EntriesRule {
     static final String EXPLAIN = "A node reaches another node's containers through a route for that node's subnet: via the subnet's"
             + " first address on the VXLAN device (onlink), so that the neighbour and FDB entries turn it into a VXLAN packet to the"
             + " peer's public IP. The agent writes one route per lease in etcd; a route that is missing or points elsewhere sends"
@@ -19,16 +19,6 @@ public final class RoutesDisagree extends NodeRule {
 
     public RoutesDisagree() {
         super("VX005", "routes to peer subnets disagree with the leases (missing, wrong gateway or device, or left behind)");
-    }
-
-    @Override
-    boolean needsLeases() {
-        return true;
-    }
-
-    @Override
-    boolean joinedOnly() {
-        return true;
     }
 
     @Override
