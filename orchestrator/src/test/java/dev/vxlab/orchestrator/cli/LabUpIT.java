@@ -47,6 +47,9 @@ class LabUpIT {
     }
 
     static Run run(String... args) {
+        if (args.length > 0 && args[0].equals("ssh")) {
+            return ssh(args);
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream oldOut = System.out;
@@ -59,6 +62,34 @@ class LabUpIT {
         } finally {
             System.setOut(oldOut);
             System.setErr(oldErr);
+        }
+    }
+
+    /**
+     * `vxlab ssh` runs the ssh client with this process's stdin, stdout and stderr; in-process that is the test
+     * JVM's, whose stdin is the test runner's command channel (an ssh reading it corrupted the run). So it runs
+     * as its own process through the launcher, with the state directory of the test, its stdin an empty pipe.
+     */
+    static Run ssh(String... args) {
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of("..", "vxlab").toAbsolutePath().normalize().toString()));
+        cmd.addAll(List.of(args));
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            pb.environment().put("VXLAB_HOME", System.getProperty("vxlab.state.home"));
+            Path err = Files.createTempFile("vxlab-ssh-", ".err");
+            pb.redirectError(err.toFile());
+            Process p = pb.start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int code = p.waitFor();
+            String e = Files.readString(err);
+            Files.delete(err);
+            return new Run(code, out, e);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
