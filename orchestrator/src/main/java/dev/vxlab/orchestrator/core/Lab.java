@@ -1,5 +1,6 @@
 package dev.vxlab.orchestrator.core;
 
+import dev.vxlab.orchestrator.BadInputException;
 import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.lab.LabState;
 import dev.vxlab.orchestrator.provider.Providers;
@@ -52,7 +53,9 @@ public record Lab(LabSpec spec, LabState state) {
         }
         LabState state = LabState.load(dir(home, specOrName), specOrName);
         if (!state.exists()) {
-            throw new VxlabException("no lab named " + specOrName + " (nothing under " + dir(home, specOrName) + ")",
+            // a name vxlab knows no lab by: a command line naming what does not exist (exit 2); a spec file whose lab is
+            // not up is the services' "is not up" (exit 1)
+            throw new BadInputException("no lab named " + specOrName + " (nothing under " + dir(home, specOrName) + ")",
                     "`vxlab status` lists the labs that are up");
         }
         String source = state.string("spec");

@@ -110,7 +110,8 @@ class ExerciseIT {
         // this lab's own objects only: its namespaces and its underlay's route (other labs may come and go meanwhile)
         assertEquals(List.of(), LabUpIT.leftovers(before, LAB).stream()
                 .filter(l -> l.contains("vx-" + LAB + "-") || l.startsWith("192.168.85.")).toList());
-        assertEquals(1, LabUpIT.run("break", LAB, "udp-drop").code(), "a lab that is down");
+        assertEquals(1, LabUpIT.run("break", LabUpIT.spec("exercise-lab.yaml"), "udp-drop").code(), "a lab that is down");
+        assertEquals(2, LabUpIT.run("break", LAB, "udp-drop").code(), "a name no lab has (any more)");
     }
 
     /** The agent takes a few seconds to lease and program its peers after a restart. */
