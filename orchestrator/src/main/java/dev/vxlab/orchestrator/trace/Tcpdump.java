@@ -63,12 +63,18 @@ public final class Tcpdump {
         return last.startsWith(DIR_PREFIX) && last.matches("[\\w./-]+") ? last : null;
     }
 
-    /** Interrupts the captures by their own pids, waits for them (up to 3 s), prints each file as base64, removes the directory. */
+    /**
+     * Interrupts the captures by their own pids, waits for them (up to 3 s), prints each file as base64, removes the
+     * directory. A capture counts as ended once its process is gone or a zombie: it was started by an SSH session
+     * that has ended, so its parent is whatever reaps orphans, which may take a second ({@code kill -0} still
+     * answers for a zombie; a trace waited a whole second on each node for nothing).
+     */
     public static String stop(String dir, List<String> ifaces) {
         String d = quote(dir);
         return "d=" + d + "; for i in " + words(ifaces) + "; do p=$(cat \"$d/$i.pid\" 2>/dev/null) && kill -INT \"$p\" 2>/dev/null; done; "
-                + "for k in $(seq 30); do alive=0; for i in " + words(ifaces) + "; do p=$(cat \"$d/$i.pid\" 2>/dev/null) && "
-                + "kill -0 \"$p\" 2>/dev/null && alive=1; done; [ $alive = 0 ] && break; sleep 0.1; done; "
+                + "for k in $(seq 60); do alive=0; for i in " + words(ifaces) + "; do p=$(cat \"$d/$i.pid\" 2>/dev/null) && "
+                + "[ -r \"/proc/$p/status\" ] && ! grep -q '^State:[[:space:]]*Z' \"/proc/$p/status\" && alive=1; done; "
+                + "[ $alive = 0 ] && break; sleep 0.05; done; "
                 + "for i in " + words(ifaces) + "; do echo \"### $i\"; tail -n 4 \"$d/$i.log\" 2>/dev/null | sed 's/^/# /'; "
                 + "if [ -f \"$d/$i.pcap\" ]; then base64 -w0 \"$d/$i.pcap\"; echo; fi; done; rm -rf \"$d\"";
     }
