@@ -81,9 +81,14 @@ public record Lab(LabSpec spec, LabState state) {
 
     /** The node of that name, or an error listing the lab's nodes. */
     LabSpec.Node node(String name) {
+        return node(spec, name);
+    }
+
+    /** The node of that name, or a bad command line (exit 2) naming the lab's nodes: every verb that takes a node. */
+    static LabSpec.Node node(LabSpec spec, String name) {
         return spec.nodes().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow(() ->
-                new VxlabException("lab " + spec.name() + " has no node " + name,
-                        "nodes: " + spec.nodes().stream().map(LabSpec.Node::name).toList()));
+                new BadInputException("lab " + spec.name() + " has no node " + name,
+                        "its nodes: " + String.join(", ", spec.nodes().stream().map(LabSpec.Node::name).toList())));
     }
 
     /** Removes a directory and everything under it (a lab's state directory at down). */

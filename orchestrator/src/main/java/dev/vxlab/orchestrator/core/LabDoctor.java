@@ -2,7 +2,6 @@ package dev.vxlab.orchestrator.core;
 
 import dev.vxlab.agent.lease.Lease;
 import dev.vxlab.agent.lease.SubnetKey;
-import dev.vxlab.orchestrator.BadInputException;
 import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.doctor.Doctor;
 import dev.vxlab.orchestrator.doctor.EtcdFacts;
@@ -41,9 +40,8 @@ public final class LabDoctor {
 
     public Report examine(String specOrName, String onlyNode) {
         Lab l = Lab.resolve(context.home(), specOrName);
-        if (onlyNode != null && l.spec().nodes().stream().noneMatch(n -> n.name().equals(onlyNode))) {
-            throw new BadInputException("lab " + l.spec().name() + " has no node " + onlyNode,
-                    "its nodes: " + String.join(", ", l.spec().nodes().stream().map(LabSpec.Node::name).toList()));
+        if (onlyNode != null) {
+            l.node(onlyNode);
         }
         if (!l.state().exists()) {
             return new Doctor().examine(LabFacts.staticOnly(l.spec()), onlyNode);

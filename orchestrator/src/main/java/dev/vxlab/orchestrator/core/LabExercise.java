@@ -75,7 +75,7 @@ public final class LabExercise {
                     + l.spec().name() + " has not", "choose another fault: " + String.join(", ", Faults.ids()));
         }
         String chosen = node != null ? node : l.spec().nodes().get(random.nextInt(l.spec().nodes().size())).name();
-        checkNode(l, chosen);
+        l.node(chosen);
         Machines machines = context.providers().machines(l.spec(), l.state());
         LabFacts facts = new LabDoctor(context).facts(l);
         Target t = target(facts, chosen);
@@ -175,16 +175,8 @@ public final class LabExercise {
         return s == null ? null : Json.parseObject(s);
     }
 
-    private static void checkNode(Lab l, String node) {
-        if (l.spec().nodes().stream().noneMatch(n -> n.name().equals(node))) {
-            throw new BadInputException("lab " + l.spec().name() + " has no node " + node,
-                    "its nodes: " + String.join(", ", l.spec().nodes().stream().map(LabSpec.Node::name).toList()));
-        }
-    }
-
     private static void run(Machines machines, Lab l, String node, String script, String what) {
-        LabSpec.Node n = l.spec().nodes().stream().filter(x -> x.name().equals(node)).findFirst().orElseThrow();
-        try (RemoteShell sh = machines.connect(n)) {
+        try (RemoteShell sh = machines.connect(l.node(node))) {
             RemoteShell.Result r = sh.exec("sh -c " + Shell.quote(script));
             if (!r.ok()) {
                 throw new VxlabException(what + " on " + node + " failed: " + r.stderr().strip(), "vxlab doctor " + l.spec().name());

@@ -43,8 +43,8 @@ public final class LabTrace {
     public TraceReport trace(String specOrName, String src, String dst, Path keepDir) {
         Lab l = Lab.resolve(context.home(), specOrName);
         LabSpec spec = l.spec();
-        LabSpec.Node from = node(spec, src);
-        LabSpec.Node to = node(spec, dst);
+        LabSpec.Node from = Lab.node(spec, src);
+        LabSpec.Node to = Lab.node(spec, dst);
         if (src.equals(dst)) {
             throw new BadInputException("trace needs two nodes: SRC and DST are both " + src, "trace " + src + " to another node: " + others(spec, src));
         }
@@ -145,12 +145,6 @@ public final class LabTrace {
             throw new VxlabException("cannot keep the pcaps in " + dir + ": " + e.getMessage(), "give --keep-pcap a directory you can write", e);
         }
         return files;
-    }
-
-    /** The node of that name, or a bad command line naming the lab's nodes. */
-    private static LabSpec.Node node(LabSpec spec, String name) {
-        return spec.nodes().stream().filter(n -> n.name().equals(name)).findFirst().orElseThrow(() ->
-                new BadInputException("lab " + spec.name() + " has no node " + name, "its nodes: " + others(spec, null)));
     }
 
     private static String others(LabSpec spec, String but) {
