@@ -113,17 +113,23 @@ public final class Provisioner {
 
     /**
      * The agent's restart script: systemd's unit where systemd runs the agent, else stop the running one (waiting
-     * up to 5 s for it to exit) and start a new one in the background, detached from the session, its output
+     * up to 5 s for it to exit) and, unless asked only to stop ({@code stop}), start a new one in the background, detached from the session, its output
      * appended to the log. Only the agent goes to the background, with no descriptor of the SSH session left open;
      * no class-data-sharing training run (on a lab machine every node would build its own at once).
      */
     static final String RESTART_SCRIPT = "#!/bin/sh\n"
-            + "# vxlabd-restart: (re)starts vxlab's agent on this node. Installed by vxlab; `vxlab down` removes it.\n"
-            + "if [ -d /run/systemd/system ] && systemctl cat vxlabd >/dev/null 2>&1; then exec systemctl restart vxlabd; fi\n"
-            + "pid=$(cat " + AGENT_PID + " 2>/dev/null)\n"
-            + "if [ -n \"$pid\" ] && kill -0 \"$pid\" 2>/dev/null; then\n"
-            + "  kill \"$pid\"; i=0; while kill -0 \"$pid\" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done\n"
+            + "# vxlabd-restart [stop]: (re)starts vxlab's agent on this node, or only stops it. Installed by vxlab; `vxlab down`"
+            + " removes it.\n"
+            + "if [ -d /run/systemd/system ] && systemctl cat vxlabd >/dev/null 2>&1; then\n"
+            + "  if [ \"$1\" = stop ]; then exec systemctl stop vxlabd; fi; exec systemctl restart vxlabd\n"
             + "fi\n"
+            // a zombie counts as gone: an agent started by an SSH session that has ended is reaped by init, maybe a second later
+            + "running() { [ -r \"/proc/$1/status\" ] && ! grep -q '^State:[[:space:]]*Z' \"/proc/$1/status\"; }\n"
+            + "pid=$(cat " + AGENT_PID + " 2>/dev/null)\n"
+            + "if [ -n \"$pid\" ] && running \"$pid\"; then\n"
+            + "  kill \"$pid\"; i=0; while running \"$pid\" && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done\n"
+            + "fi\n"
+            + "if [ \"$1\" = stop ]; then echo \"vxlabd stopped\"; exit 0; fi\n"
             + "mkdir -p /var/log; cd /\n"
             + "VXLABD_CDS=off setsid " + AGENT_BIN + " >>" + AGENT_LOG + " 2>&1 </dev/null & echo $! > " + AGENT_PID + "\n"
             + "echo \"vxlabd started (pid $!); its log: " + AGENT_LOG + "\"\n";

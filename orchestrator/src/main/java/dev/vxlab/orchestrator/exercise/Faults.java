@@ -11,11 +11,9 @@ import java.util.function.Function;
  * the student finds and mends.
  */
 public final class Faults {
-    /** Stops the agent on a node, with or without systemd, and waits until it is gone. */
-    static final String STOP_AGENT = "if [ -d /run/systemd/system ] && systemctl cat vxlabd >/dev/null 2>&1; then systemctl stop vxlabd; "
-            + "else p=$(cat /run/vxlabd.pid 2>/dev/null); if [ -n \"$p\" ]; then kill \"$p\" 2>/dev/null; i=0; "
-            + "while kill -0 \"$p\" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done; fi; fi; ";
     static final String RESTART_AGENT = "/opt/vxlab/bin/vxlabd-restart";
+    /** Stops the agent on a node, with or without systemd, and waits until it is gone (the restart script's own stop). */
+    static final String STOP_AGENT = RESTART_AGENT + " stop >/dev/null; ";
     /** Restarts the agent and returns once it wrote subnet.env again (it holds its lease and programmed its peers), at most 15 s. */
     static final String RESTART_AND_WAIT = "rm -f /run/flannel/subnet.env; " + RESTART_AGENT + " >/dev/null; i=0; "
             + "while [ ! -f /run/flannel/subnet.env ] && [ $i -lt 150 ]; do sleep 0.1; i=$((i+1)); done";
