@@ -3,8 +3,8 @@ package dev.vxlab.agent;
 import dev.vxlab.agent.backend.Backend;
 import dev.vxlab.agent.backend.hostgw.HostGwBackend;
 import dev.vxlab.agent.backend.vxlan.VxlanBackend;
-import dev.vxlab.agent.lease.BackendType;
 import dev.vxlab.agent.lease.NetworkConfig;
+import dev.vxlab.core.lease.BackendType;
 import java.util.List;
 import java.util.function.Function;
 

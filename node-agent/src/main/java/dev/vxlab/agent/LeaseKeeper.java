@@ -1,12 +1,12 @@
 package dev.vxlab.agent;
 
-import dev.vxlab.agent.config.GoDuration;
 import dev.vxlab.agent.health.AgentStatus;
 import dev.vxlab.agent.health.Metrics;
 import dev.vxlab.agent.lease.LeaseGoneException;
 import dev.vxlab.agent.lease.LeaseManager;
 import dev.vxlab.agent.lease.RegistryUnavailableException;
-import dev.vxlab.agent.lease.SubnetKey;
+import dev.vxlab.core.lease.SubnetKey;
+import dev.vxlab.core.text.GoDuration;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

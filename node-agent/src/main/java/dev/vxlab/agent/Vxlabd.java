@@ -8,11 +8,11 @@ import dev.vxlab.agent.health.AgentStatus;
 import dev.vxlab.agent.health.HealthServer;
 import dev.vxlab.agent.health.Metrics;
 import dev.vxlab.agent.iface.SystemInventory;
+import dev.vxlab.agent.iproute2.IpRoute2Executor;
 import dev.vxlab.agent.iptables.IptablesCommand;
 import dev.vxlab.agent.lease.SubnetRegistry;
 import dev.vxlab.agent.lease.etcd.EtcdRegistry;
 import dev.vxlab.agent.log.LineLoggerProvider;
-import dev.vxlab.agent.iproute2.IpRoute2Executor;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -161,7 +161,7 @@ public final class Vxlabd {
             // as said
         }
         new SystemInventory().interfaces();
-        dev.vxlab.agent.lease.LeaseAttrs.fromJson("{\"PublicIP\":\"10.0.0.1\",\"PublicIPv6\":null,\"BackendType\":\"vxlan\","
+        dev.vxlab.core.lease.LeaseAttrs.fromJson("{\"PublicIP\":\"10.0.0.1\",\"PublicIPv6\":null,\"BackendType\":\"vxlan\","
                 + "\"BackendData\":{\"VNI\":1,\"VtepMAC\":\"02:00:00:00:00:01\"}}").toJson();
         return EXIT_OK;
     }

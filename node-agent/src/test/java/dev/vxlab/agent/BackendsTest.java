@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.vxlab.agent.backend.DataPlane;
 import dev.vxlab.agent.backend.FakeKernel;
-import dev.vxlab.agent.lease.BackendType;
 import dev.vxlab.agent.lease.NetworkConfig;
 import dev.vxlab.agent.lease.NetworkConfigException;
+import dev.vxlab.core.lease.BackendType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,11 +1,11 @@
 package dev.vxlab.agent;
 
 import dev.vxlab.agent.lease.InMemoryRegistry;
-import dev.vxlab.agent.lease.Lease;
-import dev.vxlab.agent.lease.LeaseAttrs;
 import dev.vxlab.agent.lease.RegistryUnavailableException;
 import dev.vxlab.agent.lease.SubnetRegistry;
-import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.core.lease.Lease;
+import dev.vxlab.core.lease.LeaseAttrs;
+import dev.vxlab.core.net.Ip4Net;
 import java.net.ConnectException;
 import java.time.Clock;
 import java.time.Duration;

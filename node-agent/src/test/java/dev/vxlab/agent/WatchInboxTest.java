@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vxlab.agent.lease.SubnetRegistry.LeaseEvent;
-import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.core.net.Ip4Net;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;

@@ -45,7 +45,7 @@ class ArchitectureTest {
 
     static final List<String> CLI_MAY_IMPORT = List.of("dev.vxlab.orchestrator.cli.", "dev.vxlab.orchestrator.core.",
             "dev.vxlab.orchestrator.spec.", "dev.vxlab.orchestrator.VxlabException", "dev.vxlab.orchestrator.BadInputException",
-            "dev.vxlab.orchestrator.doctor.Report", "dev.vxlab.orchestrator.exercise.Fault", "dev.vxlab.orchestrator.trace.TraceReport", "dev.vxlab.agent.json.Json", "picocli.", "java.");
+            "dev.vxlab.orchestrator.doctor.Report", "dev.vxlab.orchestrator.exercise.Fault", "dev.vxlab.orchestrator.trace.TraceReport", "dev.vxlab.core.json.Json", "picocli.", "java.");
 
     record Source(Path path, String text) {
         String pkg() {
@@ -123,6 +123,26 @@ class ArchitectureTest {
         assertEquals(List.of(), wrong, "ask Machines for the property instead, and register providers in provider/Providers");
     }
 
+    /**
+     * The orchestrator builds on vxlab-core, never on the agent: the agent's jar (jetcd, gRPC, Netty) is a file
+     * vxlab deploys, not a library it loads. Its pom has node-agent in test scope only (RendererTest).
+     */
+    @Test
+    void theOrchestratorImportsNothingOfTheAgentNorOfGrpc() {
+        List<String> wrong = new ArrayList<>();
+        for (Source s : sources("")) {
+            for (String imp : s.imports()) {
+                if (imp.startsWith("dev.vxlab.agent.") || imp.startsWith("io.etcd.") || imp.startsWith("io.grpc.") || imp.startsWith("io.netty.")) {
+                    wrong.add(MAIN.relativize(s.path()) + " imports " + imp);
+                }
+            }
+            if (s.code().contains("dev.vxlab.agent.")) {
+                wrong.add(MAIN.relativize(s.path()) + " names a class of dev.vxlab.agent");
+            }
+        }
+        assertEquals(List.of(), wrong);
+    }
+
     @Test
     void dependenciesPointInward() {
         List<String> wrong = new ArrayList<>();
@@ -151,7 +171,7 @@ class ArchitectureTest {
         for (Source src : sources) {
             for (String imp : src.imports()) {
                 if (imp.matches("dev\\.vxlab\\.orchestrator\\.(transport|provider|etcd|core|lab|deploy|verify)\\..*")
-                        || imp.startsWith("net.schmizz.") || imp.startsWith("io.etcd.") || imp.equals("dev.vxlab.agent.lease.etcd.EtcdRegistry")) {
+                        || imp.startsWith("net.schmizz.") || imp.startsWith("io.etcd.") || imp.startsWith("dev.vxlab.core.etcd.")) {
                     wrong.add(MAIN.relativize(src.path()) + " imports " + imp);
                 }
             }

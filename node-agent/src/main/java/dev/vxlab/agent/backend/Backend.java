@@ -1,10 +1,10 @@
 package dev.vxlab.agent.backend;
 
 import dev.vxlab.agent.iface.ExternalInterface;
-import dev.vxlab.agent.lease.BackendType;
-import dev.vxlab.agent.lease.Lease;
-import dev.vxlab.agent.lease.LeaseAttrs;
-import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.core.lease.BackendType;
+import dev.vxlab.core.lease.Lease;
+import dev.vxlab.core.lease.LeaseAttrs;
+import dev.vxlab.core.net.Ip4Net;
 
 /**
  * One way of carrying the overlay between nodes, as in flannel's backend package: what it sets up on this

@@ -1,9 +1,9 @@
 package dev.vxlab.agent.backend;
 
-import dev.vxlab.agent.lease.Lease;
-import dev.vxlab.agent.lease.LeaseAttrs;
 import dev.vxlab.agent.lease.NetworkConfig;
-import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.core.lease.Lease;
+import dev.vxlab.core.lease.LeaseAttrs;
+import dev.vxlab.core.net.Ip4Net;
 import java.util.Collection;
 import java.util.List;
 

@@ -1,11 +1,11 @@
 package dev.vxlab.agent.backend;
 
-import dev.vxlab.agent.net.Ip4;
-import dev.vxlab.agent.net.Ip4Net;
 import dev.vxlab.agent.kernel.Change;
 import dev.vxlab.agent.kernel.FdbEntry;
 import dev.vxlab.agent.kernel.Neighbor;
 import dev.vxlab.agent.kernel.Route;
+import dev.vxlab.core.net.Ip4;
+import dev.vxlab.core.net.Ip4Net;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

@@ -1,6 +1,8 @@
 package dev.vxlab.agent.config;
 
-import dev.vxlab.agent.net.Ip4;
+import dev.vxlab.core.text.GoDuration;
+
+import dev.vxlab.core.net.Ip4;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,7 +1,10 @@
 package dev.vxlab.agent.config;
 
+import dev.vxlab.core.text.GoDuration;
+import dev.vxlab.core.text.ShellWords;
+
 import dev.vxlab.agent.lease.NodeIds;
-import dev.vxlab.agent.net.Ip4;
+import dev.vxlab.core.net.Ip4;
 import java.lang.reflect.Field;
 import java.net.URI;
 import java.net.URISyntaxException;

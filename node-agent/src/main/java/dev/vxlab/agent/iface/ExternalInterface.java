@@ -1,6 +1,6 @@
 package dev.vxlab.agent.iface;
 
-import dev.vxlab.agent.net.Ip4;
+import dev.vxlab.core.net.Ip4;
 
 /**
  * The interface that carries overlay traffic: the interface, the address on it that VXLAN packets leave from,

@@ -1,6 +1,6 @@
 package dev.vxlab.agent.iface;
 
-import dev.vxlab.agent.net.Ip4;
+import dev.vxlab.core.net.Ip4;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,6 +1,5 @@
 package dev.vxlab.agent.iproute2;
 
-import dev.vxlab.agent.json.Json;
 import dev.vxlab.agent.kernel.Change;
 import dev.vxlab.agent.kernel.FdbEntry;
 import dev.vxlab.agent.kernel.Kernel;
@@ -8,8 +7,9 @@ import dev.vxlab.agent.kernel.KernelException;
 import dev.vxlab.agent.kernel.Neighbor;
 import dev.vxlab.agent.kernel.Route;
 import dev.vxlab.agent.kernel.VxlanLink;
-import dev.vxlab.agent.net.Ip4;
-import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.core.json.Json;
+import dev.vxlab.core.net.Ip4;
+import dev.vxlab.core.net.Ip4Net;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

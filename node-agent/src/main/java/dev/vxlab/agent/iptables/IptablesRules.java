@@ -1,6 +1,6 @@
 package dev.vxlab.agent.iptables;
 
-import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.core.net.Ip4Net;
 import java.util.ArrayList;
 import java.util.List;
 

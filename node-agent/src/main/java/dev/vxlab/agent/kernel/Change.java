@@ -1,6 +1,6 @@
 package dev.vxlab.agent.kernel;
 
-import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.core.net.Ip4Net;
 
 /**
  * One kernel change, as data. {@link #tool()} and {@link #args()} are the iproute2 command that makes it

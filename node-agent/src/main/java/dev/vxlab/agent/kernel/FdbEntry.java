@@ -1,6 +1,6 @@
 package dev.vxlab.agent.kernel;
 
-import dev.vxlab.agent.net.Ip4;
+import dev.vxlab.core.net.Ip4;
 import java.util.Objects;
 
 /** A permanent forwarding-database entry of a VXLAN device: frames for {@code mac} go to the peer at {@code dst}. */

@@ -1,6 +1,6 @@
 package dev.vxlab.agent.kernel;
 
-import dev.vxlab.agent.net.Ip4;
+import dev.vxlab.core.net.Ip4;
 import java.util.Objects;
 
 /** A permanent neighbour (ARP) entry: the peer's VTEP address inside the overlay, and its VTEP MAC, on {@code dev}. */

@@ -1,7 +1,7 @@
 package dev.vxlab.agent.kernel;
 
-import dev.vxlab.agent.net.Ip4;
-import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.core.net.Ip4;
+import dev.vxlab.core.net.Ip4Net;
 import java.util.Objects;
 
 /** A route in the main table: {@code dst via via dev dev [onlink]}. */

@@ -1,7 +1,9 @@
 package dev.vxlab.agent.lease;
 
+import dev.vxlab.core.lease.Lease;
+
 import dev.vxlab.agent.AgentException;
-import dev.vxlab.agent.net.Ip4;
+import dev.vxlab.core.net.Ip4;
 import java.util.List;
 
 /**

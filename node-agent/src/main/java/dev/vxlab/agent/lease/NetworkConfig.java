@@ -1,9 +1,11 @@
 package dev.vxlab.agent.lease;
 
-import dev.vxlab.agent.json.Json;
-import dev.vxlab.agent.json.JsonException;
-import dev.vxlab.agent.net.Ip4;
-import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.core.lease.BackendType;
+
+import dev.vxlab.core.json.Json;
+import dev.vxlab.core.json.JsonException;
+import dev.vxlab.core.net.Ip4;
+import dev.vxlab.core.net.Ip4Net;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,8 @@
 package dev.vxlab.agent.lease;
 
+import dev.vxlab.core.lease.Lease;
+import dev.vxlab.core.lease.LeaseAttrs;
+
 import dev.vxlab.agent.AgentException;
 
 /**

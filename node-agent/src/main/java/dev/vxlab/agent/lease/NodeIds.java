@@ -1,7 +1,9 @@
 package dev.vxlab.agent.lease;
 
+import dev.vxlab.core.lease.LeaseAttrs;
+
 import dev.vxlab.agent.AgentException;
-import dev.vxlab.agent.subnetenv.AtomicFiles;
+import dev.vxlab.core.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

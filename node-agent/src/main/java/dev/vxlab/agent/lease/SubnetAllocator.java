@@ -1,7 +1,7 @@
 package dev.vxlab.agent.lease;
 
-import dev.vxlab.agent.net.Ip4;
-import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.core.net.Ip4;
+import dev.vxlab.core.net.Ip4Net;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.vxlab.agent.subnetenv;
 
 import dev.vxlab.agent.config.SysconfigFile;
-import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.core.net.Ip4Net;
 import java.nio.file.Path;
 import java.util.Optional;
 

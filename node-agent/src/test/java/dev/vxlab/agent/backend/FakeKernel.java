@@ -1,6 +1,5 @@
 package dev.vxlab.agent.backend;
 
-import dev.vxlab.agent.net.Ip4Net;
 import dev.vxlab.agent.kernel.Change;
 import dev.vxlab.agent.kernel.FdbEntry;
 import dev.vxlab.agent.kernel.Kernel;
@@ -8,6 +7,7 @@ import dev.vxlab.agent.kernel.KernelException;
 import dev.vxlab.agent.kernel.Neighbor;
 import dev.vxlab.agent.kernel.Route;
 import dev.vxlab.agent.kernel.VxlanLink;
+import dev.vxlab.core.net.Ip4Net;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -3,14 +3,14 @@ package dev.vxlab.agent.backend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vxlab.agent.net.Ip4;
-import dev.vxlab.agent.net.Ip4Net;
 import dev.vxlab.agent.kernel.Change;
 import dev.vxlab.agent.kernel.FdbEntry;
 import dev.vxlab.agent.kernel.Kernel;
 import dev.vxlab.agent.kernel.Neighbor;
 import dev.vxlab.agent.kernel.Route;
 import dev.vxlab.agent.kernel.VxlanLink;
+import dev.vxlab.core.net.Ip4;
+import dev.vxlab.core.net.Ip4Net;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

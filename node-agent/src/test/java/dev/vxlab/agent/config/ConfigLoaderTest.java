@@ -1,5 +1,7 @@
 package dev.vxlab.agent.config;
 
+import dev.vxlab.core.text.GoDuration;
+
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vxlab.agent.net.Ip4;
+import dev.vxlab.core.net.Ip4;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vxlab.agent.net.Ip4;
-import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.core.net.Ip4;
+import dev.vxlab.core.net.Ip4Net;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vxlab.agent.iface.InterfaceInventory.RouteHint;
-import dev.vxlab.agent.net.Ip4;
+import dev.vxlab.core.net.Ip4;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

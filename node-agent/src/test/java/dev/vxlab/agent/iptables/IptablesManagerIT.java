@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vxlab.agent.it.Cmd;
-import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.core.net.Ip4Net;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.core.net.Ip4Net;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

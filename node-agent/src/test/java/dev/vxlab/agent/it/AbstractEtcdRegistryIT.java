@@ -6,17 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vxlab.agent.lease.DuplicatePublicIpException;
-import dev.vxlab.agent.lease.Lease;
-import dev.vxlab.agent.lease.LeaseAttrs;
 import dev.vxlab.agent.lease.LeaseGoneException;
 import dev.vxlab.agent.lease.LeaseManager;
 import dev.vxlab.agent.lease.NetworkConfig;
 import dev.vxlab.agent.lease.RegistryUnavailableException;
-import dev.vxlab.agent.lease.SubnetKey;
 import dev.vxlab.agent.lease.SubnetRegistry;
 import dev.vxlab.agent.lease.etcd.EtcdRegistry;
-import dev.vxlab.agent.net.Ip4;
-import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.core.etcd.GatewayClient;
+import dev.vxlab.core.etcd.GatewayKv;
+import dev.vxlab.core.lease.Lease;
+import dev.vxlab.core.lease.LeaseAttrs;
+import dev.vxlab.core.lease.SubnetKey;
+import dev.vxlab.core.net.Ip4;
+import dev.vxlab.core.net.Ip4Net;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.DeleteOption;
@@ -32,8 +34,8 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -112,6 +114,41 @@ abstract class AbstractEtcdRegistryIT {
         long ttl = raw.getLeaseClient().timeToLive(held.lease().etcdLeaseId(), io.etcd.jetcd.options.LeaseOption.DEFAULT)
                 .get(10, TimeUnit.SECONDS).getTTL();
         assertTrue(ttl > 20 && ttl <= 30, "etcd lease TTL " + ttl);
+    }
+
+    /**
+     * vxlab-core's gateway client (what `vxlab status`, doctor and the exercises read leases with, without gRPC)
+     * against the same etcd: it sees the lease the registry wrote with its etcd lease, revisions and time left,
+     * and a revoke through it ends the lease as an expiry would.
+     */
+    @Test
+    void theGatewayClientReadsAndRevokesWhatTheRegistryWrote() throws Exception {
+        EtcdRegistry r = registry();
+        NetworkConfig cfg = config(r);
+        LeaseManager.Held held = new LeaseManager(r, Clock.systemUTC(), new Random(1))
+                .acquire(request(cfg, "kube1", "192.168.56.11", Optional.empty()));
+        GatewayKv kv = new GatewayKv(new GatewayClient(List.of(etcd().endpoint()), null, null, null, Duration.ofSeconds(3)));
+
+        GatewayKv.Range range = kv.rangePrefix(SubnetKey.subnetsDir(PREFIX));
+        assertEquals(1, range.kvs().size(), range.toString());
+        GatewayKv.Kv got = range.kvs().get(0);
+        Lease lease = Lease.decode(PREFIX, got.key(), got.value(), got.lease(), got.createRevision(), got.modRevision()).orElseThrow();
+        assertEquals(held.lease(), lease);
+        assertTrue(range.revision() >= got.modRevision(), range.revision() + " >= " + got.modRevision());
+        long ttl = kv.timeToLive(got.lease()).orElseThrow();
+        assertTrue(ttl > 20 && ttl <= 30, "etcd lease TTL " + ttl);
+        assertEquals(CONFIG, kv.get(SubnetKey.config(PREFIX)).orElseThrow().value());
+        assertEquals(Optional.empty(), kv.get(SubnetKey.config(PREFIX) + "-not-there"));
+
+        assertTrue(kv.revoke(got.lease()));
+        assertEquals(null, value(held.subnet()));
+        assertEquals(Optional.empty(), kv.timeToLive(got.lease()));
+        assertFalse(kv.revoke(got.lease()), "a second revoke finds nothing");
+
+        kv.put(PREFIX + "/other", "x");
+        assertEquals("x", kv.get(PREFIX + "/other").orElseThrow().value());
+        kv.delete(PREFIX + "/other");
+        assertEquals(Optional.empty(), kv.get(PREFIX + "/other"));
     }
 
     @Test

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vxlab.agent.lease.RegistryUnavailableException;
-import dev.vxlab.agent.lease.SubnetKey;
 import dev.vxlab.agent.lease.etcd.EtcdRegistry;
+import dev.vxlab.core.lease.SubnetKey;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URI;

@@ -1,6 +1,9 @@
 package dev.vxlab.agent.lease;
 
-import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.core.lease.Lease;
+import dev.vxlab.core.lease.LeaseAttrs;
+
+import dev.vxlab.core.net.Ip4Net;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,5 +1,7 @@
 package dev.vxlab.agent.subnetenv;
 
+import dev.vxlab.core.io.AtomicFiles;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

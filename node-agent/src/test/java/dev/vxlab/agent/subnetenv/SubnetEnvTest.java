@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.vxlab.agent.config.SysconfigFile;
-import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.core.net.Ip4Net;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

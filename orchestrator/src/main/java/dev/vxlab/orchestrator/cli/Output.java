@@ -1,6 +1,6 @@
 package dev.vxlab.orchestrator.cli;
 
-import dev.vxlab.agent.json.Json;
+import dev.vxlab.core.json.Json;
 import dev.vxlab.orchestrator.core.LabExercise;
 import dev.vxlab.orchestrator.core.LabStatus;
 import dev.vxlab.orchestrator.core.Verification;

@@ -1,7 +1,7 @@
 package dev.vxlab.orchestrator.core;
 
-import dev.vxlab.agent.lease.Lease;
-import dev.vxlab.agent.lease.SubnetKey;
+import dev.vxlab.core.lease.Lease;
+import dev.vxlab.core.lease.SubnetKey;
 import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.doctor.Doctor;
 import dev.vxlab.orchestrator.doctor.EtcdFacts;

@@ -1,8 +1,8 @@
 package dev.vxlab.orchestrator.core;
 
-import dev.vxlab.agent.json.Json;
-import dev.vxlab.agent.net.Ip4;
-import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.core.json.Json;
+import dev.vxlab.core.net.Ip4;
+import dev.vxlab.core.net.Ip4Net;
 import dev.vxlab.orchestrator.BadInputException;
 import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.doctor.EtcdFacts.LeaseFact;

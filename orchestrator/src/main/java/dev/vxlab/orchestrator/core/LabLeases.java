@@ -1,24 +1,26 @@
 package dev.vxlab.orchestrator.core;
 
-import dev.vxlab.agent.AgentException;
-import dev.vxlab.agent.lease.Lease;
-import dev.vxlab.agent.lease.etcd.EtcdRegistry;
-import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.core.etcd.GatewayKv;
+import dev.vxlab.core.lease.Lease;
+import dev.vxlab.core.lease.SubnetKey;
+import dev.vxlab.core.net.Ip4Net;
 import dev.vxlab.orchestrator.VxlabException;
+import dev.vxlab.orchestrator.etcd.EtcdGateway;
+import dev.vxlab.orchestrator.etcd.HttpEtcdGateway;
 import dev.vxlab.orchestrator.etcd.NodeEtcd;
 import dev.vxlab.orchestrator.provider.Machines;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import dev.vxlab.orchestrator.transport.RemoteShell;
-import java.net.URI;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A lab's leases as etcd holds them now, with the seconds each has left: read from where the lab's state says
  * etcd runs (this machine, or a node through a port forwarded over its SSH session). Never throws for an etcd
- * that cannot be reached: {@code error} says why, for status and doctor to show.
+ * that cannot be reached: {@code error} says why, for status and doctor to show. Through etcd's JSON gateway
+ * ({@link EtcdGateway}): no gRPC client to load for a few reads.
  */
 record LabLeases(String endpoint, String etcdOn, Map<Lease, Long> ttls, String config, String error) {
 
@@ -27,19 +29,41 @@ record LabLeases(String endpoint, String etcdOn, Map<Lease, Long> ttls, String c
     }
 
     static LabLeases read(Lab l, Machines machines) {
-        return withRegistry(l, machines, (endpoint, reg) -> {
+        return withGateway(l, machines, (endpoint, etcd) -> {
+            String prefix = l.spec().etcd().prefix();
             Map<Lease, Long> ttls = new LinkedHashMap<>();
-            for (Lease lease : reg.leases().leases()) {
-                ttls.put(lease, reg.timeToLive(lease).map(Duration::toSeconds).orElse(null));
+            for (Lease lease : leases(prefix, etcd.entries(endpoint, SubnetKey.subnetsDir(prefix)))) {
+                ttls.put(lease, lease.etcdLeaseId() == 0 ? null : etcd.timeToLive(endpoint, lease.etcdLeaseId()).orElse(null));
             }
-            return new LabLeases(endpoint, l.state().string("etcdOn"), ttls, reg.networkConfig().orElse(null), null);
+            String config = etcd.range(endpoint, SubnetKey.config(prefix)).get(SubnetKey.config(prefix));
+            return new LabLeases(endpoint, l.state().string("etcdOn"), ttls, config, null);
         });
+    }
+
+    /** The leases among {@code kvs}: keys that name no subnet, and values that are no lease's JSON, left out (as the agent does). */
+    static List<Lease> leases(String prefix, List<GatewayKv.Kv> kvs) {
+        return kvs.stream().flatMap(kv -> {
+            try {
+                return Lease.decode(prefix, kv.key(), kv.value(), kv.lease(), kv.createRevision(), kv.modRevision()).stream();
+            } catch (IllegalArgumentException e) {
+                return Optional.<Lease>empty().stream();
+            }
+        }).toList();
     }
 
     /** Deletes the lease of {@code subnet} (an exercise's fault); throws when etcd cannot be reached. */
     static void revoke(Lab l, Machines machines, Ip4Net subnet) {
-        LabLeases r = withRegistry(l, machines, (endpoint, reg) -> {
-            reg.get(subnet).ifPresent(reg::revoke);
+        LabLeases r = withGateway(l, machines, (endpoint, etcd) -> {
+            String key = SubnetKey.of(l.spec().etcd().prefix(), subnet);
+            for (GatewayKv.Kv kv : etcd.entries(endpoint, key)) {
+                if (kv.key().equals(key)) {
+                    if (kv.lease() != 0) {
+                        etcd.revoke(endpoint, kv.lease()); // the key goes with it: the agent sees its lease end, as when it expires
+                    } else {
+                        etcd.delete(endpoint, key);
+                    }
+                }
+            }
             return new LabLeases(endpoint, null, Map.of(), null, null);
         });
         if (r.error() != null) {
@@ -48,11 +72,11 @@ record LabLeases(String endpoint, String etcdOn, Map<Lease, Long> ttls, String c
     }
 
     private interface Use {
-        LabLeases apply(String endpoint, EtcdRegistry registry);
+        LabLeases apply(String endpoint, EtcdGateway etcd);
     }
 
-    /** Runs {@code use} with a registry on the lab's etcd; what fails to reach it becomes {@code error}. */
-    private static LabLeases withRegistry(Lab l, Machines machines, Use use) {
+    /** Runs {@code use} on the lab's etcd; what fails to reach it becomes {@code error}. */
+    private static LabLeases withGateway(Lab l, Machines machines, Use use) {
         String endpoint = l.state().string("etcdEndpoint");
         String etcdOn = l.state().string("etcdOn");
         RemoteShell etcdNode = null;
@@ -68,11 +92,8 @@ record LabLeases(String endpoint, String etcdOn, Map<Lease, Long> ttls, String c
             if (endpoint == null) {
                 return new LabLeases(null, etcdOn, Map.of(), null, "the lab's state names no etcd");
             }
-            try (EtcdRegistry reg = new EtcdRegistry(new EtcdRegistry.Settings(List.of(URI.create(endpoint)), l.spec().etcd().prefix(),
-                    null, null, null, null, null, Duration.ofSeconds(10)))) {
-                return use.apply(endpoint, reg);
-            }
-        } catch (VxlabException | AgentException e) {
+            return use.apply(endpoint, new HttpEtcdGateway());
+        } catch (VxlabException e) {
             return new LabLeases(endpoint, etcdOn, Map.of(), null, e.getMessage());
         } finally {
             if (etcdNode != null) {

@@ -1,6 +1,6 @@
 package dev.vxlab.orchestrator.core;
 
-import dev.vxlab.agent.lease.Lease;
+import dev.vxlab.core.lease.Lease;
 import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.deploy.Provisioner;
 import dev.vxlab.orchestrator.provider.Machines;

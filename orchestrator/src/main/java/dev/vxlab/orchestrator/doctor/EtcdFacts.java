@@ -1,8 +1,8 @@
 package dev.vxlab.orchestrator.doctor;
 
-import dev.vxlab.agent.lease.LeaseAttrs;
-import dev.vxlab.agent.lease.SubnetKey;
-import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.core.lease.LeaseAttrs;
+import dev.vxlab.core.lease.SubnetKey;
+import dev.vxlab.core.net.Ip4Net;
 import java.util.List;
 
 /**

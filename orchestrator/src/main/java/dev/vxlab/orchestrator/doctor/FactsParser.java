@@ -1,8 +1,8 @@
 package dev.vxlab.orchestrator.doctor;
 
-import dev.vxlab.agent.json.Json;
-import dev.vxlab.agent.json.JsonException;
-import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.core.json.Json;
+import dev.vxlab.core.json.JsonException;
+import dev.vxlab.core.net.Ip4Net;
 import dev.vxlab.orchestrator.doctor.NodeFacts.Fdb;
 import dev.vxlab.orchestrator.doctor.NodeFacts.Link;
 import dev.vxlab.orchestrator.doctor.NodeFacts.Neigh;

@@ -1,7 +1,7 @@
 package dev.vxlab.orchestrator.doctor;
 
-import dev.vxlab.agent.net.Ip4;
-import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.core.net.Ip4;
+import dev.vxlab.core.net.Ip4Net;
 import dev.vxlab.orchestrator.doctor.EtcdFacts.LeaseFact;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import java.util.ArrayList;

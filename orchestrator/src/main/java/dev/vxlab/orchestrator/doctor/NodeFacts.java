@@ -1,6 +1,6 @@
 package dev.vxlab.orchestrator.doctor;
 
-import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.core.net.Ip4Net;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

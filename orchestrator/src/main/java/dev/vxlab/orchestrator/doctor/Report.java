@@ -1,6 +1,6 @@
 package dev.vxlab.orchestrator.doctor;
 
-import dev.vxlab.agent.json.Json;
+import dev.vxlab.core.json.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

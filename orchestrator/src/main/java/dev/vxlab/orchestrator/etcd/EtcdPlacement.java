@@ -1,6 +1,6 @@
 package dev.vxlab.orchestrator.etcd;
 
-import dev.vxlab.agent.net.Ip4;
+import dev.vxlab.core.net.Ip4;
 import dev.vxlab.orchestrator.lab.LabState;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import dev.vxlab.orchestrator.transport.RemoteShell;

@@ -1,6 +1,6 @@
 package dev.vxlab.orchestrator.etcd;
 
-import dev.vxlab.agent.json.Json;
+import dev.vxlab.core.json.Json;
 import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.lab.Host;
 import dev.vxlab.orchestrator.lab.LabState;

@@ -1,7 +1,7 @@
 package dev.vxlab.orchestrator.etcd;
 
-import dev.vxlab.agent.lease.LeaseAttrs;
-import dev.vxlab.agent.lease.SubnetKey;
+import dev.vxlab.core.lease.LeaseAttrs;
+import dev.vxlab.core.lease.SubnetKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.vxlab.orchestrator.etcd;
 
-import dev.vxlab.agent.lease.SubnetKey;
-import dev.vxlab.agent.net.Ip4;
+import dev.vxlab.core.lease.SubnetKey;
+import dev.vxlab.core.net.Ip4;
 import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.lab.Host;
 import dev.vxlab.orchestrator.lab.LabState;

@@ -1,6 +1,6 @@
 package dev.vxlab.orchestrator.graph;
 
-import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.core.net.Ip4Net;
 import dev.vxlab.orchestrator.doctor.EtcdFacts;
 import dev.vxlab.orchestrator.doctor.LabFacts;
 import dev.vxlab.orchestrator.doctor.NodeFacts;

@@ -1,7 +1,7 @@
 package dev.vxlab.orchestrator.lab;
 
-import dev.vxlab.agent.json.Json;
-import dev.vxlab.agent.subnetenv.AtomicFiles;
+import dev.vxlab.core.io.AtomicFiles;
+import dev.vxlab.core.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.vxlab.orchestrator.prepare;
 
-import dev.vxlab.agent.config.ShellWords;
+import dev.vxlab.core.text.ShellWords;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

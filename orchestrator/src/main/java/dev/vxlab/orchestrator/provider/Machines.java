@@ -1,6 +1,6 @@
 package dev.vxlab.orchestrator.provider;
 
-import dev.vxlab.agent.net.Ip4;
+import dev.vxlab.core.net.Ip4;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import dev.vxlab.orchestrator.transport.RemoteShell;
 import dev.vxlab.orchestrator.transport.SshjShell;

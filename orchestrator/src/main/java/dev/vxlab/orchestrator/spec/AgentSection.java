@@ -1,7 +1,7 @@
 package dev.vxlab.orchestrator.spec;
 
-import dev.vxlab.agent.config.GoDuration;
-import dev.vxlab.agent.config.ShellWords;
+import dev.vxlab.core.text.GoDuration;
+import dev.vxlab.core.text.ShellWords;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -1,6 +1,6 @@
 package dev.vxlab.orchestrator.spec;
 
-import dev.vxlab.agent.net.Ip4;
+import dev.vxlab.core.net.Ip4;
 import dev.vxlab.orchestrator.spec.LabSpec.Provider;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.vxlab.orchestrator.spec;
 
-import dev.vxlab.agent.config.GoDuration;
-import dev.vxlab.agent.net.Ip4;
-import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.core.net.Ip4;
+import dev.vxlab.core.net.Ip4Net;
+import dev.vxlab.core.text.GoDuration;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;

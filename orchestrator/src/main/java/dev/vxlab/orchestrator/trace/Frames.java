@@ -1,6 +1,6 @@
 package dev.vxlab.orchestrator.trace;
 
-import dev.vxlab.agent.net.Ip4;
+import dev.vxlab.core.net.Ip4;
 import dev.vxlab.orchestrator.trace.Packet.Ethernet;
 import dev.vxlab.orchestrator.trace.Packet.Icmp;
 import dev.vxlab.orchestrator.trace.Packet.Ipv4;

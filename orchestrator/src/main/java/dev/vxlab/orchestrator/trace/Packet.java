@@ -1,6 +1,6 @@
 package dev.vxlab.orchestrator.trace;
 
-import dev.vxlab.agent.net.Ip4;
+import dev.vxlab.core.net.Ip4;
 
 /**
  * One captured frame, decoded as far as its bytes go: Ethernet, then IPv4, then UDP and (to the VXLAN port) VXLAN

@@ -1,6 +1,6 @@
 package dev.vxlab.orchestrator.trace;
 
-import dev.vxlab.agent.json.Json;
+import dev.vxlab.core.json.Json;
 import dev.vxlab.orchestrator.doctor.Finding;
 import dev.vxlab.orchestrator.doctor.Severity;
 import java.math.BigDecimal;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vxlab.agent.json.Json;
+import dev.vxlab.core.json.Json;
 import dev.vxlab.orchestrator.core.Lab;
 import dev.vxlab.orchestrator.provider.netns.NetnsNames;
 import dev.vxlab.orchestrator.trace.Capture;

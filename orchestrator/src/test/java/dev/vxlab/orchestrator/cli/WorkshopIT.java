@@ -3,7 +3,7 @@ package dev.vxlab.orchestrator.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vxlab.agent.config.ShellWords;
+import dev.vxlab.core.text.ShellWords;
 import dev.vxlab.orchestrator.core.Lab;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.vxlab.orchestrator.core;
 
-import dev.vxlab.agent.net.Ip4;
+import dev.vxlab.core.net.Ip4;
 import dev.vxlab.orchestrator.etcd.EtcdPlacement;
 import dev.vxlab.orchestrator.fake.Events;
 import dev.vxlab.orchestrator.fake.FakeHost;

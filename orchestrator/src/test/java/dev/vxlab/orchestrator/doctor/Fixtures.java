@@ -1,6 +1,6 @@
 package dev.vxlab.orchestrator.doctor;
 
-import dev.vxlab.agent.json.Json;
+import dev.vxlab.core.json.Json;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import dev.vxlab.orchestrator.spec.SpecLoader;
 import java.io.IOException;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vxlab.agent.net.Ip4;
+import dev.vxlab.core.net.Ip4;
 import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.fake.Events;
 import dev.vxlab.orchestrator.fake.FakeGateway;

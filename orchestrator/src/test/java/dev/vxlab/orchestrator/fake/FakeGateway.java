@@ -1,7 +1,12 @@
 package dev.vxlab.orchestrator.fake;
 
+import dev.vxlab.core.etcd.GatewayKv;
 import dev.vxlab.orchestrator.etcd.EtcdGateway;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -33,14 +38,25 @@ public final class FakeGateway implements EtcdGateway {
     }
 
     @Override
-    public Map<String, String> range(String endpoint, String keyPrefix) {
-        Map<String, String> out = new java.util.TreeMap<>();
-        keys.forEach((k, v) -> {
+    public List<GatewayKv.Kv> entries(String endpoint, String keyPrefix) {
+        List<GatewayKv.Kv> out = new ArrayList<>();
+        new TreeMap<>(keys).forEach((k, v) -> {
             if (k.startsWith(endpoint + " " + keyPrefix)) {
-                out.put(k.substring(endpoint.length() + 1), v);
+                out.add(new GatewayKv.Kv(k.substring(endpoint.length() + 1), v, 0, 1, 1));
             }
         });
         return out;
+    }
+
+    /** Keys here hang on no etcd lease: nothing has time left. */
+    @Override
+    public Optional<Long> timeToLive(String endpoint, long lease) {
+        return Optional.empty();
+    }
+
+    @Override
+    public void revoke(String endpoint, long lease) {
+        events.add("etcd revoke " + endpoint + " " + lease);
     }
 
     @Override

@@ -3,7 +3,7 @@ package dev.vxlab.orchestrator.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.vxlab.agent.net.Ip4;
+import dev.vxlab.core.net.Ip4;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

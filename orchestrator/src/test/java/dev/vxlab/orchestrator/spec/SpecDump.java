@@ -1,6 +1,6 @@
 package dev.vxlab.orchestrator.spec;
 
-import dev.vxlab.agent.config.GoDuration;
+import dev.vxlab.core.text.GoDuration;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -3,7 +3,7 @@ package dev.vxlab.orchestrator.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.core.net.Ip4Net;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

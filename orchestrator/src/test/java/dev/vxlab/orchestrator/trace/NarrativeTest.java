@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vxlab.agent.json.Json;
+import dev.vxlab.core.json.Json;
 import dev.vxlab.orchestrator.doctor.Evidence;
 import dev.vxlab.orchestrator.doctor.Finding;
 import dev.vxlab.orchestrator.doctor.Severity;
@@ -111,7 +111,7 @@ class NarrativeTest {
     void aRouteOutsideTheOverlayIsNamedWhereThePacketStopped() {
         String facts = TraceFixtures.text("facts/kube1.txt").replace("10.248.112.2 via 10.248.112.0 dev flannel.1 src 10.248.226.0",
                 "10.248.112.2 via 10.0.2.2 dev eth0 src 10.0.2.15");
-        NodePath k1 = NodePath.parse("kube1", dev.vxlab.agent.net.Ip4.parse("192.168.82.11"), "flannel.1", facts);
+        NodePath k1 = NodePath.parse("kube1", dev.vxlab.core.net.Ip4.parse("192.168.82.11"), "flannel.1", facts);
         Map<String, Map<String, Tcpdump.Taken>> taken = TraceFixtures.taken("dropped");
         byte[] empty = TraceFixtures.bytes("dropped/kube2-docker0.pcap");
         taken.get("kube1").put("flannel.1", new Tcpdump.Taken("flannel.1", empty, ""));

@@ -15,7 +15,7 @@ final class TraceFixtures {
 
     /** The ittrace lab's nodes as facts.sh showed them (facts/NODE.txt). */
     static NodePath path(String node) {
-        return NodePath.parse(node, dev.vxlab.agent.net.Ip4.parse(node.equals("kube1") ? "192.168.82.11" : "192.168.82.12"), "flannel.1",
+        return NodePath.parse(node, dev.vxlab.core.net.Ip4.parse(node.equals("kube1") ? "192.168.82.11" : "192.168.82.12"), "flannel.1",
                 text("facts/" + node + ".txt"));
     }
 

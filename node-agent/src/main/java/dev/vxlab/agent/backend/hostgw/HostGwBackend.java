@@ -7,11 +7,11 @@ import dev.vxlab.agent.backend.Planner;
 import dev.vxlab.agent.iface.ExternalInterface;
 import dev.vxlab.agent.kernel.KernelException;
 import dev.vxlab.agent.kernel.Route;
-import dev.vxlab.agent.lease.BackendType;
-import dev.vxlab.agent.lease.Lease;
-import dev.vxlab.agent.lease.LeaseAttrs;
 import dev.vxlab.agent.lease.NetworkConfig;
-import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.core.lease.BackendType;
+import dev.vxlab.core.lease.Lease;
+import dev.vxlab.core.lease.LeaseAttrs;
+import dev.vxlab.core.net.Ip4Net;
 
 /**
  * flannel's host-gw backend: no device and no encapsulation; each peer's subnet is routed via the peer's

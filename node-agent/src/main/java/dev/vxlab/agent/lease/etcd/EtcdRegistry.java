@@ -1,12 +1,15 @@
 package dev.vxlab.agent.lease.etcd;
 
-import dev.vxlab.agent.lease.Lease;
-import dev.vxlab.agent.lease.LeaseAttrs;
+import dev.vxlab.core.etcd.GatewayClient;
+import dev.vxlab.core.etcd.PemTls;
+
 import dev.vxlab.agent.lease.LeaseGoneException;
 import dev.vxlab.agent.lease.RegistryUnavailableException;
-import dev.vxlab.agent.lease.SubnetKey;
 import dev.vxlab.agent.lease.SubnetRegistry;
-import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.core.lease.Lease;
+import dev.vxlab.core.lease.LeaseAttrs;
+import dev.vxlab.core.lease.SubnetKey;
+import dev.vxlab.core.net.Ip4Net;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
@@ -276,13 +279,8 @@ public final class EtcdRegistry implements SubnetRegistry, AutoCloseable {
     }
 
     private Optional<Lease> toLease(String key, String value, long etcdLease, long createRevision, long modRevision) {
-        Optional<Ip4Net> subnet = SubnetKey.parse(prefix, key);
-        if (subnet.isEmpty()) {
-            return Optional.empty();
-        }
         try {
-            LeaseAttrs attrs = LeaseAttrs.fromJson(value);
-            return Optional.of(new Lease(subnet.get(), attrs, etcdLease, createRevision, modRevision));
+            return Lease.decode(prefix, key, value, etcdLease, createRevision, modRevision);
         } catch (IllegalArgumentException e) {
             log.warn("Ignoring malformed lease at {}: {}", key, e.getMessage());
             return Optional.empty();

@@ -1,6 +1,8 @@
 package dev.vxlab.agent.lease.etcd;
 
-import dev.vxlab.agent.json.Json;
+import dev.vxlab.core.etcd.GatewayClient;
+import dev.vxlab.core.etcd.KeyRange;
+import dev.vxlab.core.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,23 +84,11 @@ final class GatewayWatch implements AutoCloseable {
         byte[] key = prefix.getBytes(StandardCharsets.UTF_8);
         Map<String, Object> create = new LinkedHashMap<>();
         create.put("key", Base64.getEncoder().encodeToString(key));
-        create.put("range_end", Base64.getEncoder().encodeToString(prefixEnd(key)));
+        create.put("range_end", Base64.getEncoder().encodeToString(KeyRange.prefixEnd(key)));
         if (fromRevision > 0) {
             create.put("start_revision", fromRevision);
         }
         return Json.write(Map.of("create_request", create));
-    }
-
-    /** etcd's range end for a prefix: the prefix with its last byte below 0xff incremented, the rest cut. */
-    static byte[] prefixEnd(byte[] prefix) {
-        for (int i = prefix.length - 1; i >= 0; i--) {
-            if ((prefix[i] & 0xff) != 0xff) {
-                byte[] end = Arrays.copyOf(prefix, i + 1);
-                end[i]++;
-                return end;
-            }
-        }
-        return new byte[] {0}; // all 0xff: to the end of the key space
     }
 
     private void read() {

@@ -1,7 +1,7 @@
 package dev.vxlab.agent.lease.etcd;
 
-import dev.vxlab.agent.json.Json;
-import dev.vxlab.agent.json.JsonException;
+import dev.vxlab.core.json.Json;
+import dev.vxlab.core.json.JsonException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;

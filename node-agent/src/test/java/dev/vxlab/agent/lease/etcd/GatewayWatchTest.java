@@ -1,5 +1,7 @@
 package dev.vxlab.agent.lease.etcd;
 
+import dev.vxlab.core.etcd.GatewayClient;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -80,7 +82,9 @@ class GatewayWatchTest {
 
     @AfterEach
     void close() throws IOException {
-        server.close();
+        if (server != null) {
+            server.close();
+        }
     }
 
     @Test
@@ -121,5 +125,14 @@ class GatewayWatchTest {
         GatewayClient client = serve();
         IOException e = assertThrows(IOException.class, () -> GatewayWatch.open(client, "/a", 1, x -> { }, x -> { }));
         assertTrue(e.getMessage().contains("before answering"), e.getMessage());
+    }
+
+    @Test
+    void watchRequestCoversThePrefixFromTheRevision() {
+        // "/coreos.com/network/subnets/" .. "/coreos.com/network/subnets0", as etcdctl watch --prefix asks
+        assertEquals("{\"create_request\":{\"key\":\"L2NvcmVvcy5jb20vbmV0d29yay9zdWJuZXRzLw==\","
+                + "\"range_end\":\"L2NvcmVvcy5jb20vbmV0d29yay9zdWJuZXRzMA==\",\"start_revision\":17}}",
+                GatewayWatch.createRequest("/coreos.com/network/subnets/", 17));
+        assertTrue(!GatewayWatch.createRequest("/a/", 0).contains("start_revision"));
     }
 }

@@ -1,7 +1,7 @@
 package dev.vxlab.orchestrator.doctor.rules;
 
-import dev.vxlab.agent.json.Json;
-import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.core.json.Json;
+import dev.vxlab.core.net.Ip4Net;
 import dev.vxlab.orchestrator.doctor.Evidence;
 import dev.vxlab.orchestrator.doctor.Finding;
 import dev.vxlab.orchestrator.doctor.LabFacts;

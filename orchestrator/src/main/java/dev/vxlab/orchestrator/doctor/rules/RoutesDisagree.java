@@ -1,6 +1,6 @@
 package dev.vxlab.orchestrator.doctor.rules;
 
-import dev.vxlab.agent.net.Ip4Net;
+import dev.vxlab.core.net.Ip4Net;
 import dev.vxlab.orchestrator.doctor.Evidence;
 import dev.vxlab.orchestrator.doctor.Finding;
 import dev.vxlab.orchestrator.doctor.LabFacts;

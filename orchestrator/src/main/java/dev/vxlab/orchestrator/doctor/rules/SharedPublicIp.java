@@ -1,6 +1,6 @@
 package dev.vxlab.orchestrator.doctor.rules;
 
-import dev.vxlab.agent.net.Ip4;
+import dev.vxlab.core.net.Ip4;
 import dev.vxlab.orchestrator.doctor.EtcdFacts.LeaseFact;
 import dev.vxlab.orchestrator.doctor.Evidence;
 import dev.vxlab.orchestrator.doctor.Finding;

@@ -1,6 +1,6 @@
 package dev.vxlab.orchestrator.provider.ssh;
 
-import dev.vxlab.agent.net.Ip4;
+import dev.vxlab.core.net.Ip4;
 import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.deploy.NodeCleanup;
 import dev.vxlab.orchestrator.deploy.Provisioner;
