@@ -1,8 +1,7 @@
 package dev.vxlab.agent.config;
 
-import dev.vxlab.core.text.GoDuration;
-
 import dev.vxlab.core.net.Ip4;
+import dev.vxlab.core.text.GoDuration;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

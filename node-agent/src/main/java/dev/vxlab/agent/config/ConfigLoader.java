@@ -1,10 +1,9 @@
 package dev.vxlab.agent.config;
 
-import dev.vxlab.core.text.GoDuration;
-import dev.vxlab.core.text.ShellWords;
-
 import dev.vxlab.agent.lease.NodeIds;
 import dev.vxlab.core.net.Ip4;
+import dev.vxlab.core.text.GoDuration;
+import dev.vxlab.core.text.ShellWords;
 import java.lang.reflect.Field;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,7 +1,6 @@
 package dev.vxlab.agent.config;
 
 import dev.vxlab.core.text.ShellWords;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

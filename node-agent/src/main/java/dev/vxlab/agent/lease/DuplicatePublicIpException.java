@@ -1,8 +1,7 @@
 package dev.vxlab.agent.lease;
 
-import dev.vxlab.core.lease.Lease;
-
 import dev.vxlab.agent.AgentException;
+import dev.vxlab.core.lease.Lease;
 import dev.vxlab.core.net.Ip4;
 import java.util.List;
 

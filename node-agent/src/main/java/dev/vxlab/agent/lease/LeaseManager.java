@@ -2,7 +2,6 @@ package dev.vxlab.agent.lease;
 
 import dev.vxlab.core.lease.Lease;
 import dev.vxlab.core.lease.LeaseAttrs;
-
 import dev.vxlab.core.net.Ip4Net;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,9 +1,8 @@
 package dev.vxlab.agent.lease;
 
-import dev.vxlab.core.lease.BackendType;
-
 import dev.vxlab.core.json.Json;
 import dev.vxlab.core.json.JsonException;
+import dev.vxlab.core.lease.BackendType;
 import dev.vxlab.core.net.Ip4;
 import dev.vxlab.core.net.Ip4Net;
 import java.util.ArrayList;

@@ -1,9 +1,8 @@
 package dev.vxlab.agent.lease;
 
+import dev.vxlab.agent.AgentException;
 import dev.vxlab.core.lease.Lease;
 import dev.vxlab.core.lease.LeaseAttrs;
-
-import dev.vxlab.agent.AgentException;
 
 /**
  * This node's lease was rewritten by another agent that carries this node's whole identity (node ID, and

@@ -1,9 +1,8 @@
 package dev.vxlab.agent.lease;
 
-import dev.vxlab.core.lease.LeaseAttrs;
-
 import dev.vxlab.agent.AgentException;
 import dev.vxlab.core.io.AtomicFiles;
+import dev.vxlab.core.lease.LeaseAttrs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,6 @@
 package dev.vxlab.agent.lease;
 
 import dev.vxlab.core.lease.Lease;
-
 import dev.vxlab.core.lease.LeaseAttrs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

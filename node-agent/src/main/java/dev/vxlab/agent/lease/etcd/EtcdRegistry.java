@@ -1,11 +1,10 @@
 package dev.vxlab.agent.lease.etcd;
 
-import dev.vxlab.core.etcd.GatewayClient;
-import dev.vxlab.core.etcd.PemTls;
-
 import dev.vxlab.agent.lease.LeaseGoneException;
 import dev.vxlab.agent.lease.RegistryUnavailableException;
 import dev.vxlab.agent.lease.SubnetRegistry;
+import dev.vxlab.core.etcd.GatewayClient;
+import dev.vxlab.core.etcd.PemTls;
 import dev.vxlab.core.lease.Lease;
 import dev.vxlab.core.lease.LeaseAttrs;
 import dev.vxlab.core.lease.SubnetKey;
