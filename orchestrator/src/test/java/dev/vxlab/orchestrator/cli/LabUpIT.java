@@ -154,6 +154,12 @@ class LabUpIT {
         Run doctor = run("doctor", lab);
         assertEquals(0, doctor.code(), doctor.out() + doctor.err());
         assertTrue(doctor.out().contains("no problem found"), doctor.out());
+        // a node's root has a home of its own, as on a VM: empty, not this machine's (whose ~/.bashrc bash would run
+        // for every command sshd starts), and what it writes there stays on the node
+        Run home = run("ssh", lab, "kube1", "--", "touch ~/.node-only && ls -A ~");
+        assertEquals(0, home.code(), home.err());
+        assertEquals(".node-only", home.out().strip());
+        assertFalse(Files.exists(Path.of(System.getProperty("user.home"), ".node-only")), "the node's home is not this machine's");
         if (lab.equals("itproc")) {
             brokenAndFixedWithOrdinaryCommands(lab, subnets);
         }

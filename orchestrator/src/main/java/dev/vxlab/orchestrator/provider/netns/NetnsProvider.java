@@ -186,10 +186,13 @@ public final class NetnsProvider implements Machines {
         return true;
     }
 
+    /** The node's directory of the lab state as the node's own mount namespace shows it. */
+    static final String NODE_DIR = "/run/vxlab-node";
+
     private void startSshd(LabSpec.Node node, String ns) {
         Path dir = state.dir().resolve("nodes").resolve(node.name());
         try {
-            for (String d : List.of("etc.upper", "etc.work", "var.upper", "var.work", "opt.upper", "opt.work")) {
+            for (String d : List.of("etc.upper", "etc.work", "var.upper", "var.work", "opt.upper", "opt.work", "root")) {
                 Files.createDirectories(dir.resolve(d));
             }
             Path hostKey = dir.resolve("ssh_host_ed25519_key");
@@ -199,14 +202,16 @@ public final class NetnsProvider implements Machines {
             }
             String pub = Files.readString(hostKey.resolveSibling("ssh_host_ed25519_key.pub"), StandardCharsets.UTF_8).trim();
             pinHostKey(node.ip().toString(), pub);
+            // inside the node, this directory is /run/vxlab-node (see the script below)
+            Files.copy(Path.of(clientKey() + ".pub"), dir.resolve("authorized_keys"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             Path config = dir.resolve("sshd_config");
             Files.writeString(config, String.join("\n",
                     "# sshd of lab " + spec.name() + " node " + node.name() + ", written by vxlab",
                     "ListenAddress " + node.ip(),
                     "Port 22",
-                    "HostKey " + hostKey,
+                    "HostKey " + NODE_DIR + "/ssh_host_ed25519_key",
                     "PidFile none",
-                    "AuthorizedKeysFile " + clientKey() + ".pub",
+                    "AuthorizedKeysFile " + NODE_DIR + "/authorized_keys",
                     "PermitRootLogin prohibit-password",
                     "PasswordAuthentication no",
                     "KbdInteractiveAuthentication no",
@@ -219,9 +224,15 @@ public final class NetnsProvider implements Machines {
                     + "mount -t overlay vxlab-var -o lowerdir=/var,upperdir=$d/var.upper,workdir=$d/var.work /var; "
                     + "mount -t overlay vxlab-opt -o lowerdir=/opt,upperdir=$d/opt.upper,workdir=$d/opt.work /opt; "
                     + "mount -t tmpfs -o mode=755 vxlab-run /run; "
+                    // the node's own directory where sshd finds it once root's home is covered (the lab state may be in it)
+                    + "mkdir -p " + NODE_DIR + "; mount --bind \"$d\" " + NODE_DIR + "; "
+                    // root's home of its own, as on a VM: this machine's ~/.bashrc (which bash runs for every command
+                    // sshd starts) stays out of the node, and with it whatever that file costs per command
+                    + "h=$(getent passwd root | cut -d: -f6); chmod 700 \"$d/root\"; "
+                    + "if [ -n \"$h\" ] && [ -d \"$h\" ]; then mount --bind \"$d/root\" \"$h\"; fi; "
                     + "mkdir -p /run/sshd /run/flannel /etc/sysconfig /etc/firewalld /etc/systemd/system /var/lib/vxlab /var/log; "
                     + "echo \"$1\" > /etc/hostname; "
-                    + "exec /usr/sbin/sshd -D -e -f \"$d/sshd_config\"";
+                    + "exec /usr/sbin/sshd -D -e -f " + NODE_DIR + "/sshd_config";
             List<String> cmd = List.of("setsid", "ip", "netns", "exec", ns, "unshare", "--mount", "--uts", "--propagation", "private",
                     "--", "sh", "-c", script, "vxlab-node", node.name(), dir.toString());
             verbose.accept(String.join(" ", cmd));
