@@ -13,7 +13,8 @@ s subnet.env; cat /run/flannel/subnet.env 2>&1
 s sysconfig; cat /etc/sysconfig/flanneld 2>&1
 s agent
 pid=$(cat /run/vxlabd.pid 2>/dev/null)
-if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then echo "running pid $pid"
+# a zombie is not running: a stopped agent whose session has ended waits for init to reap it
+if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && ! grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null; then echo "running pid $pid"
 elif systemctl is-active -q vxlabd 2>/dev/null; then echo "running systemd"
 else echo "stopped"; fi
 s log; tail -n 40 /var/log/vxlabd.log 2>&1

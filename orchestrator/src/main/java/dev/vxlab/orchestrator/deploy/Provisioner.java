@@ -28,8 +28,14 @@ public final class Provisioner {
     /** (Re)starts the agent on a node: what {@code up} runs where there is no systemd, and what a student runs after a fix. */
     public static final String AGENT_RESTART = AGENT_HOME + "/bin/vxlabd-restart";
     public static final String SUBNET_ENV = "/run/flannel/subnet.env";
+    /**
+     * Succeeds when the agent of the pid file runs. A zombie does not count: an agent stopped after the SSH session
+     * that started it ended is reaped by init, perhaps a second later, and until then {@code kill -0} still succeeds.
+     */
+    public static final String AGENT_PID_RUNS = "p=$(cat " + AGENT_PID + " 2>/dev/null) && [ -n \"$p\" ] && kill -0 \"$p\" 2>/dev/null"
+            + " && ! grep -q '^State:[[:space:]]*Z' \"/proc/$p/status\" 2>/dev/null";
     /** Succeeds when the agent runs, supervised by vxlab (pid file) or by systemd. */
-    public static final String AGENT_ALIVE = "kill -0 \"$(cat " + AGENT_PID + " 2>/dev/null)\" 2>/dev/null || systemctl is-active -q vxlabd 2>/dev/null";
+    public static final String AGENT_ALIVE = "{ " + AGENT_PID_RUNS + "; } || systemctl is-active -q vxlabd 2>/dev/null";
 
     /** Suffix of the copy kept of a file that existed before vxlab first replaced it (provider ssh). */
     public static final String SAVED = ".vxlab-orig";
@@ -148,8 +154,7 @@ public final class Provisioner {
             }
             return new Outcome("vxlabd (systemd)", changed);
         }
-        String running = "[ -f " + AGENT_PID + " ] && kill -0 \"$(cat " + AGENT_PID + ")\" 2>/dev/null";
-        if (!changed && sh.exec(running).ok()) {
+        if (!changed && sh.exec(AGENT_PID_RUNS).ok()) {
             return new Outcome("vxlabd (running)", false);
         }
         String start = "rm -f " + SUBNET_ENV + "; " + AGENT_RESTART;
@@ -175,7 +180,7 @@ public final class Provisioner {
                         "the agent's log: vxlab ssh " + spec.name() + " " + node + " -- tail " + AGENT_LOG);
             }
             try {
-                Thread.sleep(200);
+                Thread.sleep(50);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new VxlabException("interrupted", null, e);

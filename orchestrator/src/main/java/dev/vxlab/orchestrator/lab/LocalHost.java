@@ -74,21 +74,44 @@ public final class LocalHost implements Host {
 
     @Override
     public boolean alive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        return ProcessHandle.of(pid).map(LocalHost::running).orElse(false);
     }
 
+    /**
+     * Asks every process to stop (SIGTERM) at once, then waits, 20 ms a look, until none runs; what still runs after
+     * {@code seconds} is killed. A zombie counts as stopped: a process vxlab started in an earlier run has init for
+     * its parent, which may take a second to reap it, and waiting for that is waiting for nothing.
+     */
     @Override
     public void stopAll(Collection<Long> pids, int seconds) {
-        List<ProcessHandle> handles = pids.stream().map(ProcessHandle::of).flatMap(Optional::stream).toList();
-        handles.forEach(ProcessHandle::destroy);
+        List<ProcessHandle> left = new ArrayList<>(pids.stream().distinct().map(ProcessHandle::of).flatMap(Optional::stream).toList());
+        left.forEach(ProcessHandle::destroy);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        for (ProcessHandle h : handles) {
-            long left = deadline - System.nanoTime();
-            try {
-                h.onExit().get(Math.max(1, left), TimeUnit.NANOSECONDS);
-            } catch (Exception e) {
-                h.destroyForcibly();
+        while (true) {
+            left.removeIf(h -> !running(h));
+            if (left.isEmpty() || System.nanoTime() > deadline) {
+                break;
             }
+            sleep(20);
         }
+        left.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** Alive and not a zombie (the process handle also guards against a reused PID: its start time must match). */
+    static boolean running(ProcessHandle h) {
+        if (!h.isAlive()) {
+            return false;
+        }
+        try {
+            return !zombie(Files.readString(Path.of("/proc/" + h.pid() + "/stat"), StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            return false; // gone between the two looks
+        }
+    }
+
+    /** /proc/PID/stat: "PID (COMM) STATE ...", COMM may hold spaces and parentheses: the state follows the last ')'. */
+    static boolean zombie(String stat) {
+        int i = stat.lastIndexOf(')');
+        return i > 0 && i + 2 < stat.length() && stat.charAt(i + 2) == 'Z';
     }
 }

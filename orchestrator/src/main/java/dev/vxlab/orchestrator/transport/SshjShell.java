@@ -12,9 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.WeakHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -301,12 +304,18 @@ public final class SshjShell implements RemoteShell {
 
     /** Hex SHA-256, as sha256sum prints it: how put() tells that a node already has a file. */
     public static String sha256(byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        // one digest per array, not per node: the agent's 19 MB jar goes to every node of the lab
+        return DIGESTS.computeIfAbsent(content, c -> {
+            try {
+                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(c));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
+
+    /** By identity (an array's equals and hashCode are its identity's), held no longer than the array. */
+    private static final Map<byte[], String> DIGESTS = Collections.synchronizedMap(new WeakHashMap<>());
 
     @Override
     public void close() {

@@ -1,0 +1,53 @@
+package dev.vxlab.orchestrator.lab;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** How this machine's processes are told running, stopped or a zombie (what `down` waits on). */
+class LocalHostTest {
+
+    @Test
+    void theStateIsReadAfterTheLastParenthesisOfTheCommand() {
+        assertTrue(LocalHost.zombie("4242 (sleep) Z 1 4242 4242 0 -1"));
+        assertFalse(LocalHost.zombie("4242 (sleep) S 1 4242 4242 0 -1"));
+        assertTrue(LocalHost.zombie("77 (a) b) Z) Z 1 77"), "a command holding ') Z' itself");
+        assertFalse(LocalHost.zombie("77 (a) Z) S 1 77"));
+        assertFalse(LocalHost.zombie("garbage"));
+    }
+
+    /**
+     * A real zombie: `sleep 0.1 &` whose parent then becomes `sleep 30` (exec), which never reaps it. It is
+     * "alive" to ProcessHandle but not running; stopAll returns once it is a zombie and the parent is gone.
+     */
+    @Test
+    void aZombieCountsAsStoppedAndStopAllEndsRealProcesses() throws Exception {
+        Process parent = new ProcessBuilder("sh", "-c", "sleep 0.1 & echo $!; exec sleep 30").start();
+        try {
+            long child = Long.parseLong(new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8)).readLine().trim());
+            Path stat = Path.of("/proc/" + child + "/stat");
+            for (int i = 0; i < 200 && !(Files.exists(stat) && LocalHost.zombie(Files.readString(stat))); i++) {
+                Thread.sleep(25);
+            }
+            assertTrue(LocalHost.zombie(Files.readString(stat)), "the child is a zombie now: " + Files.readString(stat));
+            ProcessHandle h = ProcessHandle.of(child).orElseThrow();
+            assertTrue(h.isAlive(), "ProcessHandle calls a zombie alive");
+            LocalHost host = new LocalHost();
+            assertFalse(host.alive(child), "vxlab does not");
+            assertTrue(host.alive(parent.pid()));
+
+            host.stopAll(List.of(child, parent.pid(), parent.pid()), 5);
+            assertFalse(parent.isAlive(), "the parent was stopped");
+            assertFalse(host.alive(parent.pid()));
+        } finally {
+            parent.destroyForcibly();
+        }
+    }
+}
