@@ -118,11 +118,11 @@ for n in set(a) | set(b):
 g["all threads (Go runtime, unnamed)" if go else "ended threads (mostly jit)"] += total - sum(g.values())
 tot = total
 ms = lambda t: t * 1000.0 / tck / events
-print(f"per event ({events} events in {secs:.1f} s): total {ms(tot):.2f} ms, {ms(tot - idle_rate * secs):.2f} ms net of idle"
+print(f"per event ({events} events): in {secs:.1f} s, total {ms(tot):.2f} ms, {ms(tot - idle_rate * secs):.2f} ms net of idle"
       f" ({idle_rate * 1000 / tck:.1f} ms CPU a second while idle); " + ", ".join(f"{k} {ms(v):.2f}" for k, v in sorted(g.items(), key=lambda x: -x[1])))
 idle_secs = (t0 - ti) / 1e9
 idle = sorted(((n, a[n] - i[n]) for n in a if n != "(process)" and a[n] > i[n]), key=lambda x: -x[1])
-print(f"idle, {idle_secs:.0f} s before the events (ms CPU a second): total {idle_rate * 1000 / tck:.2f}; "
+print(f"idle, before the events (ms CPU a second): {idle_secs:.0f} s, total {idle_rate * 1000 / tck:.2f}; "
       + ", ".join(f"{n} {t * 1000 / tck / idle_secs:.2f}" for n, t in idle[:8]))
 print("busiest threads (ms/event): " + ", ".join(f"{n} {ms(v):.2f}" for n, v in names.most_common(8) if v > 0))
 PY
