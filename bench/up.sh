@@ -4,7 +4,7 @@
 #   bench/up.sh [NODES] [RUNS]      NODES: a count or a comma list (default 3,16); RUNS per count (default 3)
 # Each run, for each count, from nothing: `vxlab up SPEC` (wall time from the shell, and the timings line `up`
 # prints: machines, prepare, etcd, files, agents, verify), then `vxlab verify LAB` on the lab just made (wall), then
-# Mininet (wall of the whole process), then `vxlab down`; the ratios vxlab / mininet are taken within each run:
+# Mininet (wall of the whole process), then `vxlab down` (wall); the ratios vxlab / mininet are taken within each run:
 #   up / mininet           both build a network of N hosts and ping every pair once (up's last step is the matrix)
 #   (up + verify) / mininet
 #   verify / mininet
@@ -120,6 +120,16 @@ if os.path.exists(el) and "etcd" in step_start:
     print("  etcd (step at +%s): " % rel(step_start["etcd"]) + ", ".join(f"{k} +{rel(v).strip()}" for k, v in marks.items()))
 PY
 }
+agent_cpu() { # nodes cli-time-file: CPU seconds of the CLI (user+sys, children it waited for) and of each node's agent JVM so far
+  local n=$1 i pid tck c all=()
+  tck=$(getconf CLK_TCK)
+  for i in $(seq 1 "$n"); do
+    for pid in $(ip netns pids "vx-$lab-n-node$i"); do
+      [[ $(cat /proc/"$pid"/comm 2>/dev/null) == java ]] && c=$(awk -v t="$tck" '{printf "%.2f", ($14 + $15) / t}' /proc/"$pid"/stat) && all+=("$c")
+    done
+  done
+  echo "CPU seconds: the CLI $(awk '{printf "%.2f (user %s, sys %s)", $1 + $2, $1, $2}' "$2"); each agent since its start $(printf '%s\n' "${all[@]}" | stats), all $(printf '%s\n' "${all[@]}" | awk '{s += $1} END {printf "%.1f", s}')"
+}
 ssh_costs() { # node-ip node-name: medians of 5 OpenSSH connections and 3 `vxlab ssh` / `vxlab -V`
   local ip=$1 node=$2 h="$VXLAB_HOME/labs/$lab/ssh" a b c i t
   underlay_is_lab
@@ -144,14 +154,15 @@ echo "mininet switch: $switch, no controller (bench/mininet-pingall.py, the equi
 IFS=, read -r -a ns <<<"$counts"
 for n in "${ns[@]}"; do
   spec=$(spec_for "$n")
-  up=(); ver=(); mn=(); r_up=(); r_upv=(); r_ver=()
+  up=(); ver=(); mn=(); down=(); r_up=(); r_upv=(); r_ver=()
   for r in $(seq 1 "$runs"); do
     underlay_free
     lab="bench$n"
     t0=$(ms)
     if [[ -n ${PROFILE:-} ]]; then
       mkdir -p "$PROFILE"
-      ./vxlab up "$spec" --verbose 2>&1 | while IFS= read -r l; do printf '%s %s\n' "${EPOCHREALTIME/./}" "$l"; done >"$PROFILE/up-$n-$r.txt"
+      /usr/bin/time -o "$PROFILE/cpu-$n-$r.txt" -f '%U %S' ./vxlab up "$spec" --verbose 2>&1 |
+        while IFS= read -r l; do printf '%s %s\n' "${EPOCHREALTIME/./}" "$l"; done >"$PROFILE/up-$n-$r.txt"
       line=$(grep -o 'timings:.*' "$PROFILE/up-$n-$r.txt")
     else
       line=$(./vxlab up "$spec" | grep '^timings:')
@@ -161,6 +172,7 @@ for n in "${ns[@]}"; do
     if [[ -n ${PROFILE:-} ]]; then
       profile "$PROFILE/up-$n-$r.txt" "$t0" "$t1" >"$PROFILE/breakdown-$n-$r.txt"
       cp "$VXLAB_HOME/labs/$lab/etcd.log" "$PROFILE/etcd-$n-$r.log" 2>/dev/null || true
+      agent_cpu "$n" "$PROFILE/cpu-$n-$r.txt" >>"$PROFILE/breakdown-$n-$r.txt"
       if (( r == 1 )); then ssh_costs 192.168.90.11 node1 >>"$PROFILE/breakdown-$n-$r.txt"; fi
     fi
     tv=$(ms)   # verify's time starts here (the profile's reading is not counted)
@@ -169,10 +181,11 @@ for n in "${ns[@]}"; do
     mline=$(/usr/bin/python3 bench/mininet-pingall.py "$n" "$switch" 2>/dev/null) || { echo "mininet failed: $mline"; exit 1; }
     t3=$(ms)
     ./vxlab down "$lab" >/dev/null; lab=
+    d=$(( $(ms) - t3 ))
     u=$((t1 - t0)); v=$((t2 - tv)); m=$((t3 - t2))
-    up+=("$u"); ver+=("$v"); mn+=("$m")
+    up+=("$u"); ver+=("$v"); mn+=("$m"); down+=("$d")
     r_up+=("$(ratio "$u" "$m")"); r_upv+=("$(ratio $((u + v)) "$m")"); r_ver+=("$(ratio "$v" "$m")")
-    echo "$n nodes, run $r: vxlab up $u ms, vxlab verify $v ms, mininet $m ms; load $(cut -d' ' -f1 /proc/loadavg)"
+    echo "$n nodes, run $r: vxlab up $u ms, vxlab verify $v ms, mininet $m ms, vxlab down $d ms; load $(cut -d' ' -f1 /proc/loadavg)"
     echo "  $line"
     echo "  $mline"
     if [[ -n ${PROFILE:-} ]]; then sed 's/^/  /' "$PROFILE/breakdown-$n-$r.txt"; fi
@@ -180,6 +193,7 @@ for n in "${ns[@]}"; do
   echo "$n nodes, vxlab up wall (ms): $(printf '%s\n' "${up[@]}" | stats)"
   echo "$n nodes, vxlab verify wall (ms): $(printf '%s\n' "${ver[@]}" | stats)"
   echo "$n nodes, mininet single,$n pingall wall (ms): $(printf '%s\n' "${mn[@]}" | stats)"
+  echo "$n nodes, vxlab down wall (ms): $(printf '%s\n' "${down[@]}" | stats)"
   echo "$n nodes, ratio vxlab up / mininet: $(printf '%s\n' "${r_up[@]}" | stats)"
   echo "$n nodes, ratio vxlab (up + verify) / mininet: $(printf '%s\n' "${r_upv[@]}" | stats)"
   echo "$n nodes, ratio vxlab verify / mininet: $(printf '%s\n' "${r_ver[@]}" | stats)"
