@@ -34,15 +34,14 @@ counts=${1:-3,16}
 runs=${2:-3}
 state=$(mktemp -d /tmp/vxlab-bench-state-XXXX)
 export VXLAB_HOME=$state
-specs=()
 lab=
-trap 'if [[ -n $lab ]]; then ./vxlab down "$lab" >/dev/null 2>&1 || true; fi; rm -rf "$state" "${specs[@]}"' EXIT
+trap 'if [[ -n $lab ]]; then ./vxlab down "$lab" >/dev/null 2>&1 || true; fi; rm -rf "$state"' EXIT
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
 stats() { grep . | sort -n | awk '{a[NR]=$1} END {if (NR==0) {print "no samples"; exit} m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "p50 %s  min %s  max %s  (n=%d)\n", m, a[1], a[NR], NR}'; }
 ratio() { python3 -c "print(f'{$1 / $2:.1f}')"; }
-spec_for() { # nodes -> spec file
+spec_for() { # nodes -> spec file (in the state directory, which the trap removes)
   local n=$1 f
-  f=$(mktemp /tmp/vxlab-bench-XXXX.yaml); specs+=("$f")
+  f=$(mktemp "$state/spec-$n-XXXX.yaml")
   {
     echo "name: bench$n"
     echo "underlay: {cidr: 192.168.90.0/24, hostIp: 192.168.90.1, nat: true}"
