@@ -85,6 +85,9 @@ final class NetnsLab implements AutoCloseable {
         String base = flannelSubnet.substring(0, flannelSubnet.lastIndexOf('.'));
         String len = flannelSubnet.substring(flannelSubnet.indexOf('/') + 1);
         Cmd.run(List.of("ip", "-n", n, "link", "del", "docker0"));
+        // the old pair first, by its node end: `ip netns del` only unmounts, the kernel tears the namespace (and the
+        // veth in it, with its peer veth0) down later, and the new pair's veth0 would then meet the old one
+        Cmd.run(List.of("ip", "-n", n, "link", "del", "veth0"));
         if (created.contains(c)) {
             Cmd.run(List.of("ip", "netns", "del", c));
             created.remove(c);
