@@ -205,6 +205,7 @@ final class Output {
         line(json ? Json.write(Map.of("labs", names)) : (names.isEmpty() ? "no labs are up" : String.join("\n", names)));
     }
 
+    private static final String MEMBER_ROW = "%-18s %-13s %-27s %-11s %s%n";
     private static final String ROW = "%-10s %-15s %-15s %-6s %-16s %-18s %-25s %s%n";
 
     /** One lab's nodes, as a table or JSON. */
@@ -227,6 +228,20 @@ final class Output {
             m.put("lab", s.lab());
             m.put("etcd", s.etcd());
             m.put("nodes", rows);
+            if (!s.etcdMembers().isEmpty()) {
+                List<Object> members = new ArrayList<>();
+                for (LabStatus.EtcdMember e : s.etcdMembers()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("name", e.name());
+                    row.put("on", e.on());
+                    row.put("clientUrl", e.clientUrl());
+                    row.put("health", e.health());
+                    row.put("leader", e.leader());
+                    members.add(row);
+                }
+                m.put("etcdMembers", members);
+                m.put("quorum", s.quorum());
+            }
             line(Json.write(m));
             return;
         }
@@ -234,6 +249,15 @@ final class Output {
         for (LabStatus.Node n : s.nodes()) {
             out.printf(ROW, n.node(), n.ip(), dash(n.publicIp()), dash(n.iface()), dash(n.subnet()), dash(n.vtepMac()),
                     dash(n.leaseExpiry()), n.agent());
+        }
+        if (s.etcdMembers().size() > 1) {
+            out.printf("%n" + MEMBER_ROW, "ETCD MEMBER", "ON", "CLIENT URL", "HEALTH", "LEADER");
+            for (LabStatus.EtcdMember e : s.etcdMembers()) {
+                out.printf(MEMBER_ROW, e.name(), e.on(), e.clientUrl(), e.health(), e.leader() ? "yes" : "");
+            }
+        }
+        if (s.quorum() != null) {
+            out.printf("%s%n", s.quorum());
         }
         out.flush();
     }

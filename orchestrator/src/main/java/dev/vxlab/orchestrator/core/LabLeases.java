@@ -7,10 +7,8 @@ import dev.vxlab.core.net.Ip4Net;
 import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.etcd.EtcdGateway;
 import dev.vxlab.orchestrator.etcd.HttpEtcdGateway;
-import dev.vxlab.orchestrator.etcd.NodeEtcd;
 import dev.vxlab.orchestrator.provider.Machines;
-import dev.vxlab.orchestrator.spec.LabSpec;
-import dev.vxlab.orchestrator.transport.RemoteShell;
+import dev.vxlab.orchestrator.spec.EtcdCluster;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +34,7 @@ record LabLeases(String endpoint, String etcdOn, Map<Lease, Long> ttls, String c
                 ttls.put(lease, lease.etcdLeaseId() == 0 ? null : etcd.timeToLive(endpoint, lease.etcdLeaseId()).orElse(null));
             }
             String config = etcd.range(endpoint, SubnetKey.config(prefix)).get(SubnetKey.config(prefix));
-            return new LabLeases(endpoint, l.state().string("etcdOn"), ttls, config, null);
+            return new LabLeases(endpoint, null, ttls, config, null);
         });
     }
 
@@ -75,30 +73,51 @@ record LabLeases(String endpoint, String etcdOn, Map<Lease, Long> ttls, String c
         LabLeases apply(String endpoint, EtcdGateway etcd);
     }
 
-    /** Runs {@code use} on the lab's etcd; what fails to reach it becomes {@code error}. */
+    /**
+     * Runs {@code use} on the lab's etcd; what fails to reach it becomes {@code error}. With several members, on
+     * the first that answers healthy (a member that is down, or cut off from the majority, is passed over).
+     */
     private static LabLeases withGateway(Lab l, Machines machines, Use use) {
-        String endpoint = l.state().string("etcdEndpoint");
         String etcdOn = l.state().string("etcdOn");
-        RemoteShell etcdNode = null;
-        try {
-            if (etcdOn != null) {
-                LabSpec.Node on = l.spec().nodes().stream().filter(n -> n.name().equals(etcdOn)).findFirst().orElse(null);
-                if (on == null) {
-                    return new LabLeases(null, etcdOn, Map.of(), null, "etcd's node " + etcdOn + " is not in the spec");
+        if (l.state().string("etcdEndpoint") == null && etcdOn == null) {
+            return new LabLeases(null, null, Map.of(), null, "the lab's state names no etcd");
+        }
+        List<EtcdCluster.Member> members = EtcdCluster.members(l.spec());
+        if (members.isEmpty()) {
+            return run(l.state().string("etcdEndpoint"), etcdOn, use);
+        }
+        EtcdGateway gateway = new HttpEtcdGateway();
+        try (EtcdMembers reach = EtcdMembers.reach(l.spec(), machines)) {
+            EtcdMembers.Reached first = null;
+            for (EtcdMembers.Reached m : reach.members()) {
+                if (m.local() == null) {
+                    continue;
                 }
-                etcdNode = machines.connect(on);
-                endpoint = NodeEtcd.forward(etcdNode);
+                if (first == null) {
+                    first = m;
+                }
+                if (members.size() == 1 || gateway.healthy(m.local())) {
+                    return run(m.local(), m.member().node(), use);
+                }
             }
-            if (endpoint == null) {
-                return new LabLeases(null, etcdOn, Map.of(), null, "the lab's state names no etcd");
+            if (first == null) {
+                return new LabLeases(null, etcdOn, Map.of(), null, reach.members().get(0).error());
             }
-            return use.apply(endpoint, new HttpEtcdGateway());
+            // not read: a member without a leader would keep each call waiting for its timeout
+            return new LabLeases(first.local(), first.member().node(), Map.of(), null,
+                    "no member of the lab's etcd answers healthy (" + members.size() + " members; `vxlab status` shows each and the quorum)");
+        }
+    }
+
+    private static LabLeases run(String endpoint, String etcdOn, Use use) {
+        if (endpoint == null) {
+            return new LabLeases(null, etcdOn, Map.of(), null, "the lab's state names no etcd");
+        }
+        try {
+            LabLeases r = use.apply(endpoint, new HttpEtcdGateway());
+            return new LabLeases(r.endpoint(), etcdOn, r.ttls(), r.config(), r.error());
         } catch (VxlabException e) {
             return new LabLeases(endpoint, etcdOn, Map.of(), null, e.getMessage());
-        } finally {
-            if (etcdNode != null) {
-                etcdNode.close();
-            }
         }
     }
 }

@@ -1,9 +1,13 @@
 package dev.vxlab.orchestrator.core;
 
+import dev.vxlab.core.etcd.GatewayCluster;
 import dev.vxlab.core.lease.Lease;
 import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.deploy.Provisioner;
+import dev.vxlab.orchestrator.etcd.EtcdGateway;
+import dev.vxlab.orchestrator.etcd.HttpEtcdGateway;
 import dev.vxlab.orchestrator.provider.Machines;
+import dev.vxlab.orchestrator.spec.EtcdCluster;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import dev.vxlab.orchestrator.transport.RemoteShell;
 import java.io.IOException;
@@ -14,6 +18,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code vxlab status}: the labs that are up, or one lab's nodes — each with its lease as etcd holds it (public
@@ -32,8 +37,24 @@ public final class LabStatus {
                        String agent) {
     }
 
-    /** {@code etcd}: "on NODE", or the endpoint vxlab read the leases from (null: none). */
-    public record Status(String lab, String etcd, List<Node> nodes) {
+    /**
+     * {@code etcd}: "on NODE", or the endpoint vxlab read the leases from (null: none); {@code etcdMembers}: each
+     * member vxlab started and how it answers now; {@code quorum}: what that means for the lab (null: no members).
+     */
+    public record Status(String lab, String etcd, List<Node> nodes, List<EtcdMember> etcdMembers, String quorum) {
+        public Status(String lab, String etcd, List<Node> nodes) {
+            this(lab, etcd, nodes, List.of(), null);
+        }
+    }
+
+    /**
+     * One etcd member: {@code on} "this machine" or its node; {@code health} healthy, "no leader" (it answers, cut off
+     * from the majority), "down" (it does not answer) or "unreachable" (its node does not); {@code leader} as it says.
+     */
+    public record EtcdMember(String name, String on, String clientUrl, String health, boolean leader) {
+        public boolean healthy() {
+            return health.equals(EtcdQuorum.HEALTHY);
+        }
     }
 
     /** The names of the labs that are up (those with a state file). */
@@ -74,6 +95,31 @@ public final class LabStatus {
                     lease == null || read.ttls().get(lease) == null ? null : now.plusSeconds(read.ttls().get(lease)).toString(), agent));
         }
         String etcd = read.etcdOn() != null ? "on " + read.etcdOn() : read.endpoint();
-        return new Status(l.spec().name(), read.error() == null ? etcd : etcd + " (not readable: " + read.error() + ")", rows);
+        List<EtcdMember> members = members(l, machines);
+        return new Status(l.spec().name(), read.error() == null ? etcd : etcd + " (not readable: " + read.error() + ")", rows,
+                members, members.isEmpty() ? null : EtcdQuorum.summary(members, l.spec().source() == null ? l.spec().name() : l.spec().source().toString()));
+    }
+
+    /** Every member vxlab started, asked how it is (its status and /health), in the order of the spec. */
+    private List<EtcdMember> members(Lab l, Machines machines) {
+        List<EtcdMember> out = new ArrayList<>();
+        if (l.state().string("etcdEndpoint") == null && l.state().string("etcdOn") == null) {
+            return out;
+        }
+        EtcdGateway gateway = new HttpEtcdGateway();
+        try (EtcdMembers reach = EtcdMembers.reach(l.spec(), machines)) {
+            for (EtcdMembers.Reached r : reach.members()) {
+                EtcdCluster.Member m = r.member();
+                if (r.local() == null) {
+                    out.add(new EtcdMember(m.name(), m.where(), m.clientUrl(), EtcdQuorum.UNREACHABLE, false));
+                    continue;
+                }
+                Optional<GatewayCluster.Status> said = gateway.memberStatus(r.local());
+                String health = said.isEmpty() ? EtcdQuorum.DOWN : !said.get().hasLeader() ? EtcdQuorum.NO_LEADER
+                        : gateway.healthy(r.local()) ? EtcdQuorum.HEALTHY : EtcdQuorum.UNHEALTHY;
+                out.add(new EtcdMember(m.name(), m.where(), m.clientUrl(), health, said.map(GatewayCluster.Status::isLeader).orElse(false)));
+            }
+        }
+        return out;
     }
 }

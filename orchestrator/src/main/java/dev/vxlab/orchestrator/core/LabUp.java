@@ -70,7 +70,7 @@ public final class LabUp {
                     report.line(node.name() + " packages and java: this machine's (a netns node shares its programs)");
                     return;
                 }
-                boolean dockerHere = node.name().equals(spec.etcd().on()) && spec.etcd().mode() == LabSpec.EtcdMode.CONTAINER;
+                boolean dockerHere = spec.etcd().runsOn(node.name()) && spec.etcd().mode() == LabSpec.EtcdMode.CONTAINER;
                 outcome(report, node, prep.packages(shells.get(node.name()), node.name(), new PackagePlan.Needs(
                         spec.firewall() == LabSpec.Firewall.FIREWALLD, true, dockerHere)));
                 outcome(report, node, prep.java(shells.get(node.name())));

@@ -1,5 +1,6 @@
 package dev.vxlab.orchestrator.etcd;
 
+import dev.vxlab.core.etcd.GatewayCluster;
 import dev.vxlab.core.etcd.GatewayKv;
 import java.util.List;
 import java.util.Map;
@@ -39,4 +40,7 @@ public interface EtcdGateway {
 
     /** Deletes {@code key} (nothing when it is absent). */
     void delete(String endpoint, String key);
+
+    /** What the member at {@code endpoint} says of itself (its ID, the leader it knows), or empty when it does not answer. */
+    Optional<GatewayCluster.Status> memberStatus(String endpoint);
 }

@@ -1,6 +1,7 @@
 package dev.vxlab.orchestrator.etcd;
 
 import dev.vxlab.core.etcd.GatewayClient;
+import dev.vxlab.core.etcd.GatewayCluster;
 import dev.vxlab.core.etcd.GatewayKv;
 import dev.vxlab.core.lease.SubnetKey;
 import dev.vxlab.orchestrator.VxlabException;
@@ -63,6 +64,15 @@ public final class HttpEtcdGateway implements EtcdGateway {
             kv.delete(key);
             return null;
         });
+    }
+
+    @Override
+    public Optional<GatewayCluster.Status> memberStatus(String endpoint) {
+        try {
+            return Optional.of(new GatewayCluster(new GatewayClient(List.of(URI.create(endpoint)), null, null, null, Duration.ofSeconds(2))).status());
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     private interface Call<T> {

@@ -4,12 +4,14 @@ import dev.vxlab.core.json.Json;
 import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.lab.Host;
 import dev.vxlab.orchestrator.lab.LabState;
+import dev.vxlab.orchestrator.spec.EtcdCluster;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +20,8 @@ import java.util.function.Consumer;
 
 /**
  * The lab's etcd, where the nodes reach it: on underlay.hostIp:2379 (the root namespace's address on the
- * lab's link), data under the lab directory. {@code container}: Docker, in the host's network namespace so
+ * lab's link), data under the lab directory; with {@code members: 3}, three members on hostIp's 2379, 22379 and
+ * 32379 ({@link EtcdCluster}), each started again by a re-run when it is down (it rejoins from its data). {@code container}: Docker, in the host's network namespace so
  * that it listens on hostIp itself (a published port would need forwarding that dockerd here leaves off);
  * {@code process}: the etcd binary; {@code external}: the given endpoints; {@code auto}: container when Docker
  * answers and the image is present (or can be pulled), else process, else an error saying how to get either.
@@ -42,8 +45,6 @@ public final class LabEtcd {
         if (e.mode() == LabSpec.EtcdMode.EXTERNAL) {
             return new Started("external", "given in the spec", e.endpoints().stream().map(URI::toString).toList());
         }
-        String ip = spec.underlay().hostIp().toString();
-        String endpoint = "http://" + ip + ":2379";
         String mode;
         String why;
         if (e.mode() == LabSpec.EtcdMode.AUTO) {
@@ -73,48 +74,69 @@ public final class LabEtcd {
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
-        if (gateway.healthy(endpoint)) {
-            return new Started(mode, why + "; already running", List.of(endpoint));
-        }
-        List<String> args = List.of("--name", "vxlab-" + spec.name(), "--data-dir", "/DATA",
-                "--listen-client-urls", endpoint, "--advertise-client-urls", endpoint,
-                "--listen-peer-urls", "http://" + ip + ":2380", "--initial-advertise-peer-urls", "http://" + ip + ":2380",
-                "--initial-cluster", "vxlab-" + spec.name() + "=http://" + ip + ":2380");
-        if (mode.equals("container")) {
-            String name = "vxlab-" + spec.name() + "-etcd";
-            // recorded by name before it is made (down removes it even when vxlab stops before docker answers)
-            state.put("etcdContainer", name);
-            host.run("docker", "rm", "-f", name);
-            List<String> cmd = new java.util.ArrayList<>(List.of("docker", "run", "-d", "--name", name, "--network", "host",
-                    "--label", "dev.vxlab.lab=" + spec.name(), "-v", data + ":/var/lib/etcd", e.image()));
-            args.forEach(a -> cmd.add(a.equals("/DATA") ? "/var/lib/etcd/data" : a));
-            verbose.accept(String.join(" ", cmd));
-            host.must("start etcd in a container", cmd.toArray(String[]::new));
-        } else {
-            List<String> cmd = new java.util.ArrayList<>(List.of("setsid", "etcd"));
-            args.forEach(a -> cmd.add(a.equals("/DATA") ? data.resolve("data").toString() : a));
-            verbose.accept(String.join(" ", cmd));
-            state.pid("etcd", host.spawn(cmd, state.dir().resolve("etcd.log")));
+        List<EtcdCluster.Member> members = EtcdCluster.members(spec);
+        List<String> endpoints = EtcdCluster.clientUrls(members);
+        state.put("etcdEndpoint", endpoints.get(0));
+        List<String> started = new ArrayList<>();
+        for (EtcdCluster.Member m : members) {
+            if (gateway.healthy(m.clientUrl())) {
+                continue;
+            }
+            started.add(m.name());
+            if (mode.equals("container")) {
+                // recorded by name before it is made (down removes it even when vxlab stops before docker answers)
+                if (m.index() == 1) {
+                    state.put("etcdContainer", m.container());
+                } else {
+                    state.add("etcdContainers", m.container());
+                }
+                host.run("docker", "rm", "-f", m.container());
+                List<String> cmd = new ArrayList<>(List.of("docker", "run", "-d", "--name", m.container(), "--network", "host",
+                        "--label", "dev.vxlab.lab=" + spec.name(), "-v", data + ":/var/lib/etcd", e.image()));
+                cmd.addAll(EtcdCluster.flags(spec, members, m, "/var/lib/etcd/" + m.dataName()));
+                verbose.accept(String.join(" ", cmd));
+                host.must("start etcd in a container", cmd.toArray(String[]::new));
+            } else {
+                List<String> cmd = new ArrayList<>(List.of("setsid", "etcd"));
+                cmd.addAll(EtcdCluster.flags(spec, members, m, data.resolve(m.dataName()).toString()));
+                verbose.accept(String.join(" ", cmd));
+                state.pid(m.pidRole(), host.spawn(cmd, state.dir().resolve(m.index() == 1 ? "etcd.log" : "etcd-" + m.index() + ".log")));
+            }
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!gateway.healthy(endpoint)) {
-            if (System.nanoTime() > deadline) {
-                throw new VxlabException("etcd (" + mode + ") did not answer at " + endpoint + " within 30 s",
-                        mode.equals("container") ? "docker logs vxlab-" + spec.name() + "-etcd" : "see " + state.dir().resolve("etcd.log"));
+        for (EtcdCluster.Member m : members) {
+            while (!gateway.healthy(m.clientUrl())) {
+                if (System.nanoTime() > deadline) {
+                    String log = mode.equals("container") ? "docker logs " + m.container()
+                            : "see " + state.dir().resolve(m.index() == 1 ? "etcd.log" : "etcd-" + m.index() + ".log");
+                    throw new VxlabException("etcd (" + mode + ") member " + m.name() + " did not answer at " + m.clientUrl() + " within 30 s"
+                            + (members.size() > 1 ? " (a member is healthy only once a majority of the " + members.size() + " answers)" : ""), log);
+                }
+                host.sleep(100);
             }
-            host.sleep(100);
         }
-        state.put("etcdEndpoint", endpoint);
-        return new Started(mode, why, List.of(endpoint));
+        String what = members.size() == 1 ? why : members.size() + " members, " + why;
+        if (started.isEmpty()) {
+            return new Started(mode, what + "; already running", endpoints);
+        }
+        if (started.size() < members.size()) {
+            return new Started(mode, what + "; restarted " + String.join(", ", started) + ", which rejoined", endpoints);
+        }
+        return new Started(mode, what, endpoints);
     }
 
     public void stop(LabState state) {
-        String id = state.string("etcdContainer");
-        if (id != null) {
+        List<String> containers = new ArrayList<>(state.list("etcdContainers"));
+        String first = state.string("etcdContainer");
+        if (first != null) {
+            containers.add(0, first);
+        }
+        for (String id : containers) {
             verbose.accept("docker rm -f " + id);
             host.run("docker", "rm", "-f", id);
-            state.put("etcdContainer", null);
         }
+        state.put("etcdContainer", null);
+        state.put("etcdContainers", null);
     }
 
     /** flannel's network config from the spec, as JSON for {@code <prefix>/config}. */

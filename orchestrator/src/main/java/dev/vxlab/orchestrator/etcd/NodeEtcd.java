@@ -3,13 +3,17 @@ package dev.vxlab.orchestrator.etcd;
 import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.lab.Host;
 import dev.vxlab.orchestrator.lab.LabState;
+import dev.vxlab.orchestrator.spec.EtcdCluster;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import dev.vxlab.orchestrator.transport.RemoteShell;
 import dev.vxlab.orchestrator.transport.Shell;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,7 +33,7 @@ public final class NodeEtcd {
     static final String DATA = "/var/lib/vxlab/etcd";
     static final String PID = "/run/vxlab-etcd.pid";
     static final String LOG = "/var/log/vxlab-etcd.log";
-    static final String CONTAINER = "vxlab-etcd";
+    static final String CONTAINER = EtcdCluster.NODE_CONTAINER;
 
     private final Host host;
     private final EtcdGateway gateway;
@@ -39,45 +43,93 @@ public final class NodeEtcd {
         this.gateway = gateway;
     }
 
-    /** What was started: for the agents {@code endpoints}; for vxlab, {@code local} (a forwarded port). */
+    /** What was started: for the agents {@code endpoints}; for vxlab, {@code local} (a forwarded port to the first member). */
     public record Started(String mode, String why, List<String> endpoints, String local) {
     }
 
-    public Started start(LabSpec spec, LabSpec.Node node, RemoteShell sh, LabState state) {
-        String ip = node.ip().toString();
-        String endpoint = "http://" + ip + ":2379";
-        String local = forward(sh);
-        state.put("etcdOn", node.name());
+    /**
+     * Starts every member of the lab's etcd on its node ({@code shells} by node name), or finds it running; a member
+     * that is down is started again and rejoins from its data. Waits until every member is healthy.
+     */
+    public Started start(LabSpec spec, Map<String, RemoteShell> shells, LabState state) {
+        List<EtcdCluster.Member> members = EtcdCluster.members(spec);
+        state.put("etcdOn", members.get(0).node());
         state.put("etcdEndpoint", null);
-        boolean docker = sh.exec("docker info >/dev/null 2>&1").ok();
-        String mode = switch (spec.etcd().mode()) {
-            case CONTAINER -> "container";
-            case PROCESS -> "process";
-            default -> docker ? "container" : "process";
-        };
-        String why = spec.etcd().mode() == LabSpec.EtcdMode.AUTO
-                ? (docker ? "Docker answers on " + node.name() : "no Docker on " + node.name() + "; the etcd binary is copied there")
-                : "asked for in the spec";
-        if (gateway.healthy(local)) {
-            // ours only if it is the process vxlab started (its pid file, its binary) or the container with this lab's label
-            boolean ours = sh.exec("p=$(cat " + PID + " 2>/dev/null) && [ \"$(readlink /proc/$p/exe 2>/dev/null)\" = " + BIN + " ]").ok()
-                    || sh.exec("[ \"$(docker inspect -f '{{index .Config.Labels \"dev.vxlab.lab\"}}' " + CONTAINER + " 2>/dev/null)\" = "
-                    + Shell.quote(spec.name()) + " ]").ok();
-            if (!ours) {
-                throw new VxlabException("an etcd that vxlab did not start already answers on " + node.name() + ":2379; vxlab will not write"
-                        + " its network config into someone else's etcd", "stop it, or run the lab's etcd elsewhere (etcd.on in " + spec.source() + ")");
+        Map<EtcdCluster.Member, String> locals = new LinkedHashMap<>();
+        Map<String, String> modes = new LinkedHashMap<>();
+        List<String> whys = new ArrayList<>();
+        List<String> started = new ArrayList<>();
+        for (EtcdCluster.Member m : members) {
+            RemoteShell sh = shells.get(m.node());
+            String local = forward(sh);
+            locals.put(m, local);
+            boolean docker = sh.exec("docker info >/dev/null 2>&1").ok();
+            String mode = switch (spec.etcd().mode()) {
+                case CONTAINER -> "container";
+                case PROCESS -> "process";
+                default -> docker ? "container" : "process";
+            };
+            modes.put(m.node(), mode);
+            if (spec.etcd().mode() == LabSpec.EtcdMode.AUTO) {
+                whys.add(docker ? "Docker answers on " + m.node() : "no Docker on " + m.node() + "; the etcd binary is copied there");
             }
-            return new Started(mode, why + "; already running on " + node.name(), List.of(endpoint), local);
+            if (gateway.healthy(local) || (members.size() > 1 && ours(sh, spec) && running(sh))) {
+                if (!ours(sh, spec)) {
+                    throw new VxlabException("an etcd that vxlab did not start already answers on " + m.node() + ":2379; vxlab will not write"
+                            + " its network config into someone else's etcd", "stop it, or run the lab's etcd elsewhere (etcd.on in " + spec.source() + ")");
+                }
+                continue;
+            }
+            started.add(m.node());
+            startMember(spec, members, m, sh, mode, docker);
         }
-        String args = String.join(" ", List.of("--name", Shell.quote(node.name()), "--data-dir", "/DATA",
-                "--listen-client-urls", "http://" + ip + ":2379,http://127.0.0.1:2379", "--advertise-client-urls", endpoint,
-                "--listen-peer-urls", "http://127.0.0.1:2380", "--initial-advertise-peer-urls", "http://127.0.0.1:2380",
-                "--initial-cluster", Shell.quote(node.name()) + "=http://127.0.0.1:2380"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (EtcdCluster.Member m : members) {
+            while (!gateway.healthy(locals.get(m))) {
+                if (System.nanoTime() > deadline) {
+                    RemoteShell sh = shells.get(m.node());
+                    String log = modes.get(m.node()).equals("container") ? sh.exec("docker logs --tail 5 " + CONTAINER + " 2>&1").stdout()
+                            : sh.exec("tail -5 " + LOG).stdout();
+                    throw new VxlabException("etcd (" + modes.get(m.node()) + ") on " + m.node() + " did not answer within 30 s"
+                            + (members.size() > 1 ? " (a member is healthy only once a majority of the " + members.size() + " answers)" : "")
+                            + ":\n    " + log.trim().replace("\n", "\n    "), "vxlab ssh " + spec.name() + " " + m.node());
+                }
+                host.sleep(100);
+            }
+        }
+        String mode = String.join("/", new java.util.LinkedHashSet<>(modes.values()));
+        String why = whys.isEmpty() ? "asked for in the spec" : String.join(", ", whys);
+        if (members.size() > 1) {
+            why = members.size() + " members, " + why;
+        }
+        if (started.isEmpty()) {
+            why += "; already running on " + String.join(", ", modes.keySet());
+        } else if (started.size() < members.size()) {
+            why += "; restarted on " + String.join(", ", started) + ", which rejoined";
+        }
+        return new Started(mode, why, EtcdCluster.clientUrls(members), locals.get(members.get(0)));
+    }
+
+    /** Ours only if it is the process vxlab started (its pid file, its binary) or the container with this lab's label. */
+    private static boolean ours(RemoteShell sh, LabSpec spec) {
+        return running(sh) || sh.exec("[ \"$(docker inspect -f '{{index .Config.Labels \"dev.vxlab.lab\"}}' " + CONTAINER + " 2>/dev/null)\" = "
+                + Shell.quote(spec.name()) + " ]").ok();
+    }
+
+    /** The etcd process vxlab started runs (a member of a cluster without quorum runs but is not healthy). */
+    private static boolean running(RemoteShell sh) {
+        return sh.exec("p=$(cat " + PID + " 2>/dev/null) && [ \"$(readlink /proc/$p/exe 2>/dev/null)\" = " + BIN + " ]"
+                + " && ! grep -q '^State:.*Z' /proc/$p/status").ok()
+                || sh.exec("[ \"$(docker inspect -f '{{.State.Running}}' " + CONTAINER + " 2>/dev/null)\" = true ]").ok();
+    }
+
+    private void startMember(LabSpec spec, List<EtcdCluster.Member> members, EtcdCluster.Member m, RemoteShell sh, String mode, boolean docker) {
+        String args = String.join(" ", EtcdCluster.flags(spec, members, m, "/DATA").stream().map(Shell::quote).toList());
         RemoteShell.Result r;
         if (mode.equals("container")) {
             if (!docker) {
-                throw new VxlabException("etcd mode container on " + node.name() + ": Docker does not answer there",
-                        "install Docker on " + node.name() + " or use etcd: {mode: process, on: " + node.name() + "}");
+                throw new VxlabException("etcd mode container on " + m.node() + ": Docker does not answer there",
+                        "install Docker on " + m.node() + " or use etcd: {mode: process, on: ...} in " + spec.source());
             }
             String image = Shell.quote(spec.etcd().image());
             r = sh.exec("docker image inspect " + image + " >/dev/null 2>&1 || docker pull -q " + image + " >/dev/null; "
@@ -94,20 +146,9 @@ public final class NodeEtcd {
                     + " >>" + LOG + " 2>&1 </dev/null & echo $! > " + PID);
         }
         if (!r.ok()) {
-            throw new VxlabException("starting etcd (" + mode + ") on " + node.name() + " failed: " + r.stderr().trim(),
-                    mode.equals("container") ? "docker logs " + CONTAINER + " on " + node.name() : "see " + LOG + " on " + node.name());
+            throw new VxlabException("starting etcd (" + mode + ") on " + m.node() + " failed: " + r.stderr().trim(),
+                    mode.equals("container") ? "docker logs " + CONTAINER + " on " + m.node() : "see " + LOG + " on " + m.node());
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!gateway.healthy(local)) {
-            if (System.nanoTime() > deadline) {
-                String log = mode.equals("container") ? sh.exec("docker logs --tail 5 " + CONTAINER + " 2>&1").stdout()
-                        : sh.exec("tail -5 " + LOG).stdout();
-                throw new VxlabException("etcd (" + mode + ") on " + node.name() + " did not answer within 30 s:\n    "
-                        + log.trim().replace("\n", "\n    "), "vxlab ssh " + spec.name() + " " + node.name());
-            }
-            host.sleep(100);
-        }
-        return new Started(mode, why, List.of(endpoint), local);
     }
 
     /** This machine's etcd binary, copied to the node for mode process. */

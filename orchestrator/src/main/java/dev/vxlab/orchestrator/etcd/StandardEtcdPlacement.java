@@ -5,6 +5,7 @@ import dev.vxlab.core.net.Ip4;
 import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.lab.Host;
 import dev.vxlab.orchestrator.lab.LabState;
+import dev.vxlab.orchestrator.spec.EtcdCluster;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import dev.vxlab.orchestrator.transport.RemoteShell;
 import java.util.ArrayList;
@@ -27,10 +28,10 @@ public final class StandardEtcdPlacement implements EtcdPlacement {
 
     @Override
     public Placed start(LabSpec spec, Map<String, RemoteShell> shells, Supplier<Ip4> hostAddress, LabState state) {
-        if (spec.etcd().on() != null) {
-            LabSpec.Node on = spec.nodes().stream().filter(n -> n.name().equals(spec.etcd().on())).findFirst().orElseThrow();
-            NodeEtcd.Started etcd = onNode.start(spec, on, shells.get(on.name()), state);
-            return new Placed(etcd.mode() + " on " + on.name() + " at " + etcd.endpoints() + " (" + etcd.why() + ")", etcd.endpoints(), etcd.local());
+        if (!spec.etcd().on().isEmpty()) {
+            NodeEtcd.Started etcd = onNode.start(spec, shells, state);
+            return new Placed(etcd.mode() + " on " + String.join(", ", spec.etcd().on()) + " at " + etcd.endpoints() + " (" + etcd.why() + ")",
+                    etcd.endpoints(), etcd.local());
         }
         if (spec.etcd().mode() != LabSpec.EtcdMode.EXTERNAL && hostAddress.get() == null) {
             throw new VxlabException("etcd would run on this machine at " + spec.underlay().hostIp()
@@ -66,6 +67,6 @@ public final class StandardEtcdPlacement implements EtcdPlacement {
     public static List<String> renderedEndpoints(LabSpec spec) {
         return spec.etcd().mode() == LabSpec.EtcdMode.EXTERNAL
                 ? spec.etcd().endpoints().stream().map(java.net.URI::toString).toList()
-                : List.of("http://" + spec.underlay().hostIp() + ":2379");
+                : EtcdCluster.clientUrls(EtcdCluster.members(spec));
     }
 }

@@ -58,13 +58,13 @@ public final class Dot {
             sb.append("  ").append(id).append(" -- underlay [label=\"eth1\"];\n");
         }
         sb.append("  underlay -- host;\n");
-        String runsOn = switch (e.place()) {
-            case THIS_MACHINE -> "host";
-            case NODE -> etcdNode(t);
-            case EXTERNAL -> null;
+        List<String> runsOn = switch (e.place()) {
+            case THIS_MACHINE -> List.of("host");
+            case NODE -> etcdNodes(t);
+            case EXTERNAL -> List.of();
         };
-        if (runsOn != null) {
-            sb.append("  ").append(runsOn).append(" -- etcd [label=\"runs\", style=dotted];\n");
+        for (String id : runsOn) {
+            sb.append("  ").append(id).append(" -- etcd [label=\"runs\", style=dotted];\n");
         }
         return sb.append("}\n").toString();
     }
@@ -72,19 +72,20 @@ public final class Dot {
     private static String place(Topology.Etcd e) {
         return switch (e.place()) {
             case THIS_MACHINE -> "this machine";
-            case NODE -> "node " + e.on();
+            case NODE -> (e.on().size() == 1 ? "node " : "nodes ") + String.join(", ", e.on());
             case EXTERNAL -> "elsewhere (external)";
         };
     }
 
-    /** The statement ID of the node etcd runs on, or null. */
-    private static String etcdNode(Topology t) {
+    /** The statement IDs of the nodes etcd's members run on. */
+    private static List<String> etcdNodes(Topology t) {
+        List<String> ids = new ArrayList<>();
         for (int i = 0; i < t.nodes().size(); i++) {
-            if (t.nodes().get(i).name().equals(t.etcd().on())) {
-                return "n" + (i + 1);
+            if (t.etcd().on().contains(t.nodes().get(i).name())) {
+                ids.add("n" + (i + 1));
             }
         }
-        return null;
+        return ids;
     }
 
     private static String title(Topology t) {

@@ -4,6 +4,7 @@ import dev.vxlab.core.net.Ip4Net;
 import dev.vxlab.orchestrator.doctor.EtcdFacts;
 import dev.vxlab.orchestrator.doctor.LabFacts;
 import dev.vxlab.orchestrator.doctor.NodeFacts;
+import dev.vxlab.orchestrator.spec.EtcdCluster;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import dev.vxlab.orchestrator.spec.SpecDefaults;
 import java.net.URI;
@@ -41,11 +42,11 @@ public record Topology(String lab, String source, boolean live, Overlay overlay,
     public enum Place { THIS_MACHINE, NODE, EXTERNAL }
 
     /**
-     * etcd: its mode (the spec's word), where it runs ({@code on}: the node, for {@link Place#NODE}), its endpoint
-     * as text, its key prefix, and {@code read}: null when planned, else what reading it gave ("3 leases", "not
+     * etcd: its mode (the spec's word), where it runs ({@code on}: the nodes of its members, for {@link Place#NODE}),
+     * its endpoints as text, its key prefix, and {@code read}: null when planned, else what reading it gave ("3 leases", "not
      * readable: …") with {@code readable}.
      */
-    public record Etcd(String mode, Place place, String on, String where, String prefix, String read, boolean readable) {
+    public record Etcd(String mode, Place place, List<String> on, String where, String prefix, String read, boolean readable) {
     }
 
     /** One node as it is shown; {@code running}: whether its agent runs (false when planned). */
@@ -119,14 +120,14 @@ public record Topology(String lab, String source, boolean live, Overlay overlay,
     private static Etcd etcdPlanned(LabSpec spec) {
         LabSpec.Etcd e = spec.etcd();
         if (e.mode() == LabSpec.EtcdMode.EXTERNAL) {
-            return new Etcd(e.mode().word(), Place.EXTERNAL, null, String.join(", ", e.endpoints().stream().map(URI::toString).toList()),
+            return new Etcd(e.mode().word(), Place.EXTERNAL, List.of(), String.join(", ", e.endpoints().stream().map(URI::toString).toList()),
                     e.prefix(), null, false);
         }
-        if (e.on() != null) {
-            String ip = spec.nodes().stream().filter(n -> n.name().equals(e.on())).findFirst().map(n -> n.ip().toString()).orElse("?");
-            return new Etcd(e.mode().word(), Place.NODE, e.on(), "http://" + ip + ":2379", e.prefix(), null, false);
+        String where = String.join(", ", EtcdCluster.clientUrls(EtcdCluster.members(spec)));
+        if (!e.on().isEmpty()) {
+            return new Etcd(e.mode().word(), Place.NODE, e.on(), where, e.prefix(), null, false);
         }
-        return new Etcd(e.mode().word(), Place.THIS_MACHINE, null, "http://" + spec.underlay().hostIp() + ":2379", e.prefix(), null, false);
+        return new Etcd(e.mode().word(), Place.THIS_MACHINE, List.of(), where, e.prefix(), null, false);
     }
 
     private static Etcd etcdLive(LabFacts facts) {

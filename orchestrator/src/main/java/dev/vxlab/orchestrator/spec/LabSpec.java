@@ -43,8 +43,24 @@ public record LabSpec(String name, Provider provider, Network network, Underlay 
      * Where etcd runs: {@code on} names the node that runs it (null: the machine vxlab runs on); {@code endpoints}
      * and the TLS files only for {@code external}.
      */
-    public record Etcd(EtcdMode mode, String image, String prefix, String on, List<URI> endpoints, Path caFile, Path certFile,
-                       Path keyFile) {
+    /**
+     * {@code on}: the nodes that run etcd's members (empty: this machine, or external); {@code members}: how many
+     * members vxlab starts (the size of {@code on} when it is given; 1, 3, 5 or 7).
+     */
+    public record Etcd(EtcdMode mode, String image, String prefix, List<String> on, int members, List<URI> endpoints, Path caFile,
+                       Path certFile, Path keyFile) {
+        public Etcd {
+            on = List.copyOf(on);
+        }
+
+        /** The first node that runs etcd, or null when etcd runs on this machine or outside the lab. */
+        public String firstOn() {
+            return on.isEmpty() ? null : on.get(0);
+        }
+
+        public boolean runsOn(String node) {
+            return on.contains(node);
+        }
     }
 
     /**

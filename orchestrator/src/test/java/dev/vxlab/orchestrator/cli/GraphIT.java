@@ -110,7 +110,7 @@ class GraphIT {
         List<Topology.Node> nodes = List.of(new Topology.Node("a" + evil, evil, evil, evil, evil, evil, evil, true),
                 new Topology.Node("b" + evil, evil, evil, evil, evil, evil, evil, false));
         Topology t = new Topology(evil, evil, true, new Topology.Overlay(evil, 24, evil), new Topology.Underlay(evil, evil),
-                new Topology.Nat(evil, evil), new Topology.Etcd(evil, Topology.Place.NODE, "a" + evil, evil, evil, evil, true), nodes);
+                new Topology.Nat(evil, evil), new Topology.Etcd(evil, Topology.Place.NODE, List.of("a" + evil), evil, evil, evil, true), nodes);
         Path in = work.resolve("evil.dot");
         Path out = work.resolve("evil.svg");
         Files.writeString(in, Dot.write(t), StandardCharsets.UTF_8);

@@ -164,4 +164,96 @@ class EtcdPlacementTest {
                 gateway.keys.get("http://127.0.0.1:2379 /coreos.com/network/config"));
         assertFalse(placement.writeConfig(spec, "http://127.0.0.1:2379"));
     }
+
+    static String forwarded(FakeShell sh) {
+        return "http://127.0.0.1:" + sh.forward("127.0.0.1", 2379);
+    }
+
+    @Test
+    void threeMembersOnNodesEachStartedWithTheWholeClusterBeforeAnyIsWaitedFor() {
+        FakeShell kube2 = new FakeShell("kube2", events);
+        FakeShell kube3 = new FakeShell("kube3", events);
+        Map<String, RemoteShell> shells = Map.of("kube1", kube1, "kube2", kube2, "kube3", kube3);
+        for (FakeShell sh : List.of(kube1, kube2, kube3)) {
+            gateway.upFrom(forwarded(sh), 1);
+            sh.on("readlink /proc/$p/exe", FakeShell.fail(""));
+            sh.on("docker inspect", FakeShell.fail(""));
+        }
+        // no member is waited for before the last one is started: the first is healthy only once a majority runs
+        kube3.on("setsid /opt/vxlab/etcd/bin/etcd", cmd -> {
+            assertEquals(1, gateway.checks(forwarded(kube1)), "kube1 asked only whether it already ran");
+            return FakeShell.ok("");
+        });
+        EtcdPlacement.Placed p = placement.start(spec("etcd: {mode: process, on: [kube1, kube2, kube3], prefix: /coreos.com/network}"),
+                shells, () -> null, state);
+        assertEquals(List.of("http://192.168.90.11:2379", "http://192.168.90.12:2379", "http://192.168.90.13:2379"), p.endpoints());
+        assertEquals("process on kube1, kube2, kube3 at " + p.endpoints() + " (3 members, asked for in the spec)", p.report());
+        assertEquals(forwarded(kube1), p.local());
+        String cluster = "kube1=http://192.168.90.11:2380,kube2=http://192.168.90.12:2380,kube3=http://192.168.90.13:2380";
+        for (FakeShell sh : List.of(kube1, kube2, kube3)) {
+            int start = events.first(sh.node + " exec if [ -f /run/vxlab-etcd.pid ]");
+            assertTrue(start >= 0, events.all().toString());
+            String line = events.all().get(start);
+            assertTrue(line.contains("'--initial-cluster' '" + cluster + "' '--initial-cluster-token' 'vxlab-etcdlab'"), line);
+            assertTrue(line.contains("'--listen-peer-urls' 'http://192.168.90.1" + sh.node.charAt(4) + ":2380'"), line);
+        }
+    }
+
+    @Test
+    void aRerunStartsOnlyTheMemberThatIsDownAndItRejoins() {
+        FakeShell kube2 = new FakeShell("kube2", events);
+        FakeShell kube3 = new FakeShell("kube3", events);
+        Map<String, RemoteShell> shells = Map.of("kube1", kube1, "kube2", kube2, "kube3", kube3);
+        for (FakeShell sh : List.of(kube1, kube3)) {
+            gateway.upFrom(forwarded(sh), 0);
+            sh.on("readlink /proc/$p/exe", FakeShell.ok(""));
+        }
+        gateway.upFrom(forwarded(kube2), 1);
+        kube2.on("readlink /proc/$p/exe", FakeShell.fail(""));
+        kube2.on("docker inspect", FakeShell.fail(""));
+        EtcdPlacement.Placed p = placement.start(spec("etcd: {mode: process, on: [kube1, kube2, kube3], prefix: /coreos.com/network}"),
+                shells, () -> null, state);
+        assertTrue(p.report().endsWith("(3 members, asked for in the spec; restarted on kube2, which rejoined)"), p.report());
+        assertEquals(-1, events.first("kube1 exec if [ -f /run/vxlab-etcd.pid ]"));
+        assertEquals(-1, events.first("kube3 exec if [ -f /run/vxlab-etcd.pid ]"));
+        assertTrue(events.first("kube2 exec if [ -f /run/vxlab-etcd.pid ]") >= 0);
+    }
+
+    @Test
+    void threeMembersHereOnPortsOfTheirOwnEachPidRecorded() {
+        for (String url : List.of("http://192.168.90.1:2379", "http://192.168.90.1:22379", "http://192.168.90.1:32379")) {
+            gateway.upFrom(url, 1);
+        }
+        EtcdPlacement.Placed p = placement.start(spec("etcd: {mode: process, members: 3, prefix: /coreos.com/network}"), shells(),
+                () -> Ip4.parse("192.168.90.1"), state);
+        assertEquals(List.of("http://192.168.90.1:2379", "http://192.168.90.1:22379", "http://192.168.90.1:32379"), p.endpoints());
+        Map<String, Long> pids = LabState.load(dir.resolve("state"), "etcdlab").pids();
+        for (String role : List.of("etcd", "etcd-2", "etcd-3")) {
+            assertTrue(host.alive(pids.get(role)), role);
+        }
+        String cluster = "vxlab-etcdlab=http://192.168.90.1:2380,vxlab-etcdlab-2=http://192.168.90.1:22380,vxlab-etcdlab-3=http://192.168.90.1:32380";
+        assertTrue(events.first("host spawn setsid etcd --name vxlab-etcdlab-3 --data-dir " + dir.resolve("state").resolve("etcd").resolve("data-3")) >= 0,
+                events.all().toString());
+        assertTrue(events.first("--initial-cluster " + cluster + " ") >= 0, events.all().toString());
+    }
+
+    @Test
+    void threeContainersHereEachRecordedBeforeItRunsAndDownRemovesThemAll() {
+        for (String url : List.of("http://192.168.90.1:2379", "http://192.168.90.1:22379", "http://192.168.90.1:32379")) {
+            gateway.upFrom(url, 1);
+        }
+        host.on("docker run", cmd -> {
+            String name = cmd.get(cmd.indexOf("--name") + 1);
+            LabState now = LabState.load(dir.resolve("state"), "etcdlab");
+            assertTrue(name.equals(now.string("etcdContainer")) || now.list("etcdContainers").contains(name), "recorded before docker run: " + name);
+            return new Host.Result(0, "f00d\n");
+        });
+        placement.start(spec("etcd: {mode: container, members: 3, prefix: /coreos.com/network}"), shells(), () -> Ip4.parse("192.168.90.1"), state);
+        placement.stop(state);
+        for (String c : List.of("vxlab-etcdlab-etcd", "vxlab-etcdlab-etcd-2", "vxlab-etcdlab-etcd-3")) {
+            assertTrue(events.last("host run docker rm -f " + c) > events.first("host run docker run -d --name " + c), c);
+        }
+        assertEquals(null, recorded("etcdContainer"));
+        assertEquals(List.of(), LabState.load(dir.resolve("state"), "etcdlab").list("etcdContainers"));
+    }
 }

@@ -1,5 +1,6 @@
 package dev.vxlab.orchestrator.fake;
 
+import dev.vxlab.core.etcd.GatewayCluster;
 import dev.vxlab.core.etcd.GatewayKv;
 import dev.vxlab.orchestrator.etcd.EtcdGateway;
 import java.util.ArrayList;
@@ -19,6 +20,8 @@ public final class FakeGateway implements EtcdGateway {
     private final Map<String, Integer> upFrom = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> checks = new ConcurrentHashMap<>();
     public final Map<String, String> keys = new ConcurrentHashMap<>();
+    /** What each member says of itself (absent: it does not answer). */
+    public final Map<String, GatewayCluster.Status> statuses = new ConcurrentHashMap<>();
 
     public FakeGateway(Events events) {
         this.events = events;
@@ -28,6 +31,12 @@ public final class FakeGateway implements EtcdGateway {
     public FakeGateway upFrom(String endpoint, int check) {
         upFrom.put(endpoint, check);
         return this;
+    }
+
+    /** How many health checks {@code endpoint} has had. */
+    public int checks(String endpoint) {
+        AtomicInteger n = checks.get(endpoint);
+        return n == null ? 0 : n.get();
     }
 
     @Override
@@ -49,6 +58,11 @@ public final class FakeGateway implements EtcdGateway {
     }
 
     /** Keys here hang on no etcd lease: nothing has time left. */
+    @Override
+    public Optional<GatewayCluster.Status> memberStatus(String endpoint) {
+        return Optional.ofNullable(statuses.get(endpoint));
+    }
+
     @Override
     public Optional<Long> timeToLive(String endpoint, long lease) {
         return Optional.empty();

@@ -51,7 +51,7 @@ class GraphTest {
         Topology.Node kube2 = t.nodes().get(1);
         assertEquals(new Topology.Node("kube2", "kube2", "10.0.2.15/24", "192.168.56.12/24", Topology.NOT_LEASED,
                 "made when the agent starts", "not started", false), kube2);
-        assertEquals(new Topology.Etcd("auto", Topology.Place.THIS_MACHINE, null, "http://192.168.56.1:2379", "/coreos.com/network",
+        assertEquals(new Topology.Etcd("auto", Topology.Place.THIS_MACHINE, List.of(), "http://192.168.56.1:2379", "/coreos.com/network",
                 null, false), t.etcd());
         golden("quickstart-planned.dot", Dot.write(t));
     }
@@ -142,7 +142,7 @@ class GraphTest {
     static Topology topology(String v) {
         List<Topology.Node> nodes = List.of(new Topology.Node(v, v, v, v, v, v, v, true), new Topology.Node(v + "2", v, v, v, v, v, v, false));
         return new Topology(v, v, true, new Topology.Overlay(v, 24, v), new Topology.Underlay(v, v), new Topology.Nat(v, v),
-                new Topology.Etcd(v, Topology.Place.NODE, v, v, v, v, true), nodes);
+                new Topology.Etcd(v, Topology.Place.NODE, List.of(v), v, v, v, true), nodes);
     }
 
     /** The text of every {@code label=<...>}, angle brackets balanced. */

@@ -25,7 +25,7 @@ final class TestLabs {
         return new LabSpec("quickstart", Provider.NETNS,
                 new Network(Ip4Net.parse("10.244.0.0/16"), 24, "vxlan", 1, 8472, false),
                 new Underlay(Ip4Net.parse("192.168.56.0/24"), Ip4.parse("192.168.56.1"), true),
-                new Etcd(EtcdMode.AUTO, "quay.io/coreos/etcd:v3.5.17", "/coreos.com/network", null, List.of(), null, null, null),
+                new Etcd(EtcdMode.AUTO, "quay.io/coreos/etcd:v3.5.17", "/coreos.com/network", List.of(), 1, List.of(), null, null, null),
                 new Agent("--iface=eth1", Duration.ofHours(24)),
                 Firewall.FIREWALLD,
                 new LabSpec.Vagrant(null, "debian/bookworm64", 1024, 1, "vxlab/node:bookworm"),
@@ -59,7 +59,7 @@ final class TestLabs {
     static LabSpec withPrefix(LabSpec s, String prefix) {
         Etcd e = s.etcd();
         return new LabSpec(s.name(), s.provider(), s.network(), s.underlay(),
-                new Etcd(e.mode(), e.image(), prefix, e.on(), e.endpoints(), e.caFile(), e.certFile(), e.keyFile()),
+                new Etcd(e.mode(), e.image(), prefix, e.on(), e.members(), e.endpoints(), e.caFile(), e.certFile(), e.keyFile()),
                 s.agent(), s.firewall(), s.vagrant(), s.nodes(), s.source());
     }
 

@@ -19,7 +19,8 @@ final class SpecDump {
         LabSpec.Underlay u = spec.underlay();
         lines.add("underlay: cidr=" + u.cidr() + " hostIp=" + u.hostIp() + " nat=" + u.nat());
         LabSpec.Etcd e = spec.etcd();
-        lines.add("etcd: mode=" + e.mode() + " image=" + e.image() + " prefix=" + e.prefix() + " on=" + e.on());
+        lines.add("etcd: mode=" + e.mode() + " image=" + e.image() + " prefix=" + e.prefix() + " on=" + (e.on().isEmpty() ? "null" : String.join(",", e.on()))
+                + (e.members() == 1 ? "" : " members=" + e.members()));
         lines.add("etcd.endpoints: " + e.endpoints());
         lines.add("etcd.tls: caFile=" + e.caFile() + " certFile=" + e.certFile() + " keyFile=" + e.keyFile());
         lines.add("agent: options=[" + spec.agent().options() + "] leaseTtl=" + GoDuration.format(spec.agent().leaseTtl()));

@@ -90,6 +90,11 @@ public final class GatewayKv {
 
     /** POSTs {@code req} and parses the answer; the answer's body is read under the client's timeout too. */
     private Map<String, Object> call(String path, Map<String, Object> req) throws IOException {
+        return call(client, path, req);
+    }
+
+    /** POSTs {@code req} to {@code path} through {@code client} and parses the answer (shared with {@link GatewayCluster}). */
+    static Map<String, Object> call(GatewayClient client, String path, Map<String, Object> req) throws IOException {
         try (GatewayClient.Response r = client.post(path, Json.write(req))) {
             r.socket().setSoTimeout((int) Math.min(Integer.MAX_VALUE, client.timeout().toMillis()));
             return Json.parseObject(GatewayClient.readAll(r.body()));
@@ -98,7 +103,10 @@ public final class GatewayKv {
         }
     }
 
-    /** The gateway writes int64 fields as JSON strings ("7"), and leaves out zeros. */
+    /**
+     * The gateway writes int64 fields as JSON strings ("7"), and leaves out zeros; uint64 ones (member IDs) past
+     * Long.MAX_VALUE keep their 64 bits.
+     */
     static long number(Object v) {
         if (v == null) {
             return 0;
@@ -106,6 +114,7 @@ public final class GatewayKv {
         if (v instanceof Number n) {
             return n.longValue();
         }
-        return Long.parseLong(String.valueOf(v));
+        String s = String.valueOf(v);
+        return s.startsWith("-") ? Long.parseLong(s) : Long.parseUnsignedLong(s);
     }
 }

@@ -46,7 +46,9 @@ public final class EtcdUnreachable implements Rule {
             out.add(new Finding(id(), none ? Severity.ERROR : Severity.WARNING, List.of(n.node()), "etcd " + String.join(", ", down)
                     + " is unreachable from " + n.node(), List.of(new Evidence(n.node(), NodeFacts.COMMANDS.get("etcd"),
                     n.linesWith("etcd", "unreachable"))), EXPLAIN,
-                    "check the route and firewall from " + n.node() + " to " + down.get(0) + " (ip route get " + down.get(0).split(":")[0]
+                    (none ? "" : "the agent uses the other endpoints meanwhile; if " + down.get(0) + " is a member of the lab's etcd that"
+                            + " stopped, `vxlab status " + f.spec().name() + "` shows the members and `vxlab up` starts it again; else ")
+                    + "check the route and firewall from " + n.node() + " to " + down.get(0) + " (ip route get " + down.get(0).split(":")[0]
                             + "; iptables-save), and that FLANNEL_ETCD_ENDPOINTS in /etc/sysconfig/flanneld names etcd's address"));
         }
         return out;

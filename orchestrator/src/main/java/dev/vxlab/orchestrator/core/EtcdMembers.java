@@ -1,0 +1,61 @@
+package dev.vxlab.orchestrator.core;
+
+import dev.vxlab.orchestrator.VxlabException;
+import dev.vxlab.orchestrator.etcd.NodeEtcd;
+import dev.vxlab.orchestrator.provider.Machines;
+import dev.vxlab.orchestrator.spec.EtcdCluster;
+import dev.vxlab.orchestrator.spec.LabSpec;
+import dev.vxlab.orchestrator.transport.RemoteShell;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The lab's etcd members, each where vxlab reaches it from here: a member on this machine at its client URL, a
+ * member on a node through a port forwarded over that node's SSH session (kept open until {@link #close}). A
+ * node that cannot be reached gives a member with {@code local} null and the reason in {@code error}.
+ */
+final class EtcdMembers implements AutoCloseable {
+    record Reached(EtcdCluster.Member member, String local, String error) {
+    }
+
+    private final List<Reached> members;
+    private final List<RemoteShell> shells;
+
+    private EtcdMembers(List<Reached> members, List<RemoteShell> shells) {
+        this.members = members;
+        this.shells = shells;
+    }
+
+    static EtcdMembers reach(LabSpec spec, Machines machines) {
+        List<Reached> members = new ArrayList<>();
+        List<RemoteShell> shells = new ArrayList<>();
+        for (EtcdCluster.Member m : EtcdCluster.members(spec)) {
+            if (m.here()) {
+                members.add(new Reached(m, m.clientUrl(), null));
+                continue;
+            }
+            LabSpec.Node node = spec.nodes().stream().filter(n -> n.name().equals(m.node())).findFirst().orElse(null);
+            if (node == null) {
+                members.add(new Reached(m, null, "etcd's node " + m.node() + " is not in the spec"));
+                continue;
+            }
+            try {
+                RemoteShell sh = machines.connect(node);
+                shells.add(sh);
+                members.add(new Reached(m, NodeEtcd.forward(sh), null));
+            } catch (VxlabException e) {
+                members.add(new Reached(m, null, m.node() + " cannot be reached: " + e.getMessage()));
+            }
+        }
+        return new EtcdMembers(members, shells);
+    }
+
+    List<Reached> members() {
+        return members;
+    }
+
+    @Override
+    public void close() {
+        shells.forEach(RemoteShell::close);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.vxlab.orchestrator.core;
+
+import java.util.List;
+
+/** What the members' answers mean for the lab (pure): quorum held or lost, and what a lost one does to the overlay. */
+final class EtcdQuorum {
+    static final String HEALTHY = "healthy";
+    static final String UNHEALTHY = "unhealthy";
+    static final String NO_LEADER = "no leader";
+    static final String DOWN = "down";
+    static final String UNREACHABLE = "unreachable";
+
+    private EtcdQuorum() {
+    }
+
+    /** One line: "quorum: 3 of 3 members healthy, leader kube2", or the lost quorum and what to do ({@code spec}: for `vxlab up`). */
+    static String summary(List<LabStatus.EtcdMember> members, String spec) {
+        int n = members.size();
+        long healthy = members.stream().filter(LabStatus.EtcdMember::healthy).count();
+        int needed = n / 2 + 1;
+        String leader = members.stream().filter(LabStatus.EtcdMember::leader).map(LabStatus.EtcdMember::name).findFirst().orElse(null);
+        String down = String.join(", ", members.stream().filter(m -> !m.healthy()).map(m -> m.name() + " " + m.health()).toList());
+        if (healthy >= needed) {
+            String line = (n == 1 ? "etcd healthy" : "quorum: " + healthy + " of " + n + " members healthy")
+                    + (leader == null ? "" : ", leader " + leader);
+            return healthy == n ? line : line + "; " + down + " (" + (n - needed - (n - healthy)) + " more may fail;"
+                    + " `vxlab up " + spec + "` starts it again and it rejoins)";
+        }
+        return (n == 1 ? "etcd " + members.get(0).health() : "quorum lost: " + healthy + " of " + n + " members healthy, " + needed
+                + " needed (" + down + ")") + ": etcd takes no writes, so no lease can be renewed or taken, and an agent that"
+                + " restarts cannot start; the agents keep the routes they have until etcd is back: `vxlab up " + spec + "`"
+                + " starts the members that are down";
+    }
+}
