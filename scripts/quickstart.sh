@@ -7,6 +7,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [[ $(id -u) -eq 0 ]] || { echo "quickstart: run as root (as root: scripts/quickstart.sh; from another user: sudo scripts/quickstart.sh): a lab creates network namespaces" >&2; exit 1; }
 scripts/install-deps.sh
+# etcd in a container, the default the spec asks for (etcd.mode auto): dockerd started where it can be, and an
+# image built from the etcd binary where none can be pulled; without them etcd runs as a process, and up says why
+if scripts/start-docker.sh; then
+  scripts/build-etcd-image.sh || echo "quickstart: no local etcd image; etcd runs from a pulled image or as a process" >&2
+else
+  echo "quickstart: Docker does not start here; etcd runs as a process (see up's etcd line)" >&2
+fi
 echo "== building"
 mvn -B -q -DskipTests -DskipITs package
 echo "== ./vxlab up labs/quickstart.yaml"

@@ -6,6 +6,7 @@ import dev.vxlab.orchestrator.lab.Host;
 import dev.vxlab.orchestrator.lab.LabState;
 import dev.vxlab.orchestrator.spec.EtcdCluster;
 import dev.vxlab.orchestrator.spec.LabSpec;
+import dev.vxlab.orchestrator.spec.SpecDefaults;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -47,22 +48,33 @@ public final class LabEtcd {
         }
         String mode;
         String why;
+        String image = e.image();
         if (e.mode() == LabSpec.EtcdMode.AUTO) {
             boolean docker = host.run("docker", "info", "--format", "{{.ServerVersion}}").ok();
-            boolean image = docker && (host.run("docker", "image", "inspect", e.image()).ok()
-                    || host.run("timeout", "60", "docker", "pull", "-q", e.image()).ok());
+            boolean present = docker && (host.run("docker", "image", "inspect", image).ok()
+                    || host.run("timeout", "60", "docker", "pull", "-q", image).ok());
+            // the default image cannot be pulled on a machine without a registry: the one scripts/build-etcd-image.sh
+            // builds from the etcd binary stands in for it (an image the spec names is never swapped)
+            boolean local = docker && !present && image.equals(SpecDefaults.ETCD_IMAGE)
+                    && host.run("docker", "image", "inspect", SpecDefaults.LOCAL_ETCD_IMAGE).ok();
             boolean binary = host.run("sh", "-c", "command -v etcd").ok();
-            if (image) {
+            String getContainer = docker ? "for etcd in a container: scripts/build-etcd-image.sh (builds " + SpecDefaults.LOCAL_ETCD_IMAGE
+                    + " from the etcd binary)" : "for etcd in a container: scripts/start-docker.sh, then scripts/build-etcd-image.sh";
+            if (present) {
                 mode = "container";
-                why = "Docker answers and image " + e.image() + " is present";
+                why = "Docker answers and image " + image + " is present";
+            } else if (local) {
+                mode = "container";
+                why = "Docker answers; " + image + " cannot be pulled here, so the locally built " + SpecDefaults.LOCAL_ETCD_IMAGE;
+                image = SpecDefaults.LOCAL_ETCD_IMAGE;
             } else if (binary) {
                 mode = "process";
-                why = docker ? "image " + e.image() + " is neither present nor pullable; the etcd binary is installed"
-                        : "Docker does not answer; the etcd binary is installed";
+                why = (docker ? "image " + image + " is neither present nor pullable" : "Docker does not answer")
+                        + "; the etcd binary is installed (" + getContainer + ")";
             } else {
-                throw new VxlabException("etcd: mode auto found neither Docker with image " + e.image() + " nor an etcd binary",
+                throw new VxlabException("etcd: mode auto found neither Docker with image " + image + " nor an etcd binary",
                         "install etcd (apt-get install etcd-server) or start Docker (scripts/start-docker.sh) and build or pull the"
-                                + " image (scripts/build-etcd-image.sh, then etcd.image: vxlab/etcd:local)");
+                                + " image (scripts/build-etcd-image.sh)");
             }
         } else {
             mode = e.mode().name().toLowerCase();
@@ -92,7 +104,7 @@ public final class LabEtcd {
                 }
                 host.run("docker", "rm", "-f", m.container());
                 List<String> cmd = new ArrayList<>(List.of("docker", "run", "-d", "--name", m.container(), "--network", "host",
-                        "--label", "dev.vxlab.lab=" + spec.name(), "-v", data + ":/var/lib/etcd", e.image()));
+                        "--label", "dev.vxlab.lab=" + spec.name(), "-v", data + ":/var/lib/etcd", image));
                 cmd.addAll(EtcdCluster.flags(spec, members, m, "/var/lib/etcd/" + m.dataName()));
                 verbose.accept(String.join(" ", cmd));
                 host.must("start etcd in a container", cmd.toArray(String[]::new));

@@ -26,6 +26,8 @@ public final class SpecDefaults {
 
     public static final LabSpec.EtcdMode ETCD_MODE = LabSpec.EtcdMode.AUTO;
     public static final String ETCD_IMAGE = "quay.io/coreos/etcd:v3.5.17";
+    /** The image scripts/build-etcd-image.sh builds from this machine's etcd binary, for a machine that cannot pull. */
+    public static final String LOCAL_ETCD_IMAGE = "vxlab/etcd:local";
     public static final String ETCD_PREFIX = "/coreos.com/network";
 
     /** eth1 is the underlay; without --iface flannel picks the NAT eth0 (10.0.2.15 on every node). */

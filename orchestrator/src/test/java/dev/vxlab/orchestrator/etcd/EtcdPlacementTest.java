@@ -136,7 +136,33 @@ class EtcdPlacementTest {
         gateway.upFrom("http://192.168.90.1:2379", 1);
         host.on("docker info", new Host.Result(1, "Cannot connect to the Docker daemon"));
         EtcdPlacement.Placed p = placement.start(spec("etcd: {mode: auto, prefix: /coreos.com/network}"), shells(), () -> Ip4.parse("192.168.90.1"), state);
-        assertEquals("process at [http://192.168.90.1:2379] (Docker does not answer; the etcd binary is installed)", p.report());
+        assertEquals("process at [http://192.168.90.1:2379] (Docker does not answer; the etcd binary is installed (for etcd in a container:"
+                + " scripts/start-docker.sh, then scripts/build-etcd-image.sh))", p.report());
+    }
+
+    @Test
+    void autoWithTheDefaultImageUnpullableRunsTheLocallyBuiltOneInAContainer() {
+        gateway.upFrom("http://192.168.90.1:2379", 1);
+        host.on("docker image inspect quay.io/coreos/etcd:v3.5.17", new Host.Result(1, "No such image"));
+        host.on("docker pull", new Host.Result(1, "dial tcp: lookup quay.io: no such host"));
+        EtcdPlacement.Placed p = placement.start(spec("etcd: {prefix: /coreos.com/network}"), shells(), () -> Ip4.parse("192.168.90.1"), state);
+        assertEquals("container at [http://192.168.90.1:2379] (Docker answers; quay.io/coreos/etcd:v3.5.17 cannot be pulled here, so the"
+                + " locally built vxlab/etcd:local)", p.report());
+        assertTrue(events.first("host run docker run -d --name vxlab-etcdlab-etcd") >= 0);
+        assertTrue(events.all().get(events.first("host run docker run")).contains(" vxlab/etcd:local --name vxlab-etcdlab "),
+                events.all().get(events.first("host run docker run")));
+    }
+
+    @Test
+    void anImageTheSpecNamesIsNeverSwappedForTheLocalOne() {
+        gateway.upFrom("http://192.168.90.1:2379", 1);
+        host.on("docker image inspect registry.example/etcd:1", new Host.Result(1, "No such image"));
+        host.on("docker pull", new Host.Result(1, "no such host"));
+        EtcdPlacement.Placed p = placement.start(spec("etcd: {image: registry.example/etcd:1, prefix: /coreos.com/network}"), shells(),
+                () -> Ip4.parse("192.168.90.1"), state);
+        assertTrue(p.report().startsWith("process at [http://192.168.90.1:2379] (image registry.example/etcd:1 is neither present nor"
+                + " pullable; the etcd binary is installed (for etcd in a container: scripts/build-etcd-image.sh"), p.report());
+        assertEquals(-1, events.first("docker run"));
     }
 
     @Test
