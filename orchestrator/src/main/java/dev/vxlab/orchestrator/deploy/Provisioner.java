@@ -25,6 +25,8 @@ public final class Provisioner {
     public static final String AGENT_PID = "/run/vxlabd.pid";
     /** The agent's node ID file (vxlabd's default --node-id-file): made by the agent on its first start. */
     public static final String NODE_ID = "/var/lib/vxlab/node-id";
+    /** The name of the lab that holds the host, written before its first file (down removes /var/lib/vxlab). */
+    public static final String LAB_MARK = "/var/lib/vxlab/lab";
     /** (Re)starts the agent on a node: what {@code up} runs where there is no systemd, and what a student runs after a fix. */
     public static final String AGENT_RESTART = AGENT_HOME + "/bin/vxlabd-restart";
     public static final String SUBNET_ENV = "/run/flannel/subnet.env";
@@ -62,6 +64,7 @@ public final class Provisioner {
 
     public List<Outcome> pushFiles(RemoteShell sh, String node, List<RenderedFile> files) {
         List<Outcome> out = new ArrayList<>();
+        sh.put(LAB_MARK, (spec.name() + "\n").getBytes(StandardCharsets.UTF_8), "0644");
         for (RenderedFile f : files) {
             if (state != null) {
                 track(sh, node, f.path());

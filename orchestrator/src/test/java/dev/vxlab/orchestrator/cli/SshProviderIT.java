@@ -327,4 +327,36 @@ class SshProviderIT {
             HOST.run("ip", "-n", ns("h3"), "link", "del", "flannel.1");
         }
     }
+
+    @Test
+    @Order(4)
+    void aSecondLabOnHostsAnotherLabHoldsIsRefusedWithItsNameAndTouchesNothingOfIt(@TempDir Path dir) throws IOException {
+        Path first = sshSpec(dir, "itssha", hosts.knownHosts());
+        Path second = sshSpec(dir, "itsshb", hosts.knownHosts());
+        try {
+            LabUpIT.Run up = run("up", first.toString());
+            assertEquals(0, up.code(), up.out() + up.err());
+            // a link's operational state (docker0 UNKNOWN until a container's veth is up) is the kernel's, not a change
+            Map<String, String> held = withoutOperState(netStates());
+            LabUpIT.Run refused = run("up", second.toString());
+            assertEquals(1, refused.code(), refused.out() + refused.err());
+            assertTrue(refused.err().contains("is held by lab itssha") && refused.err().contains("vxlab down itssha"), refused.err());
+            LabUpIT.Run down = run("down", "itsshb");
+            assertEquals(0, down.code(), down.out() + down.err());
+            assertEquals(held, withoutOperState(netStates()), "the refused lab and its down changed nothing of the other's");
+            assertEquals(0, run("verify", "itssha").code(), "the lab that holds the hosts still works");
+        } finally {
+            run("down", "itsshb");
+            run("down", "itssha");
+        }
+        for (String node : IPS.keySet()) {
+            assertEquals("", onHost(node, "ls -d /var/lib/vxlab 2>/dev/null; true").stdout().trim(), node + ": the lab mark goes with down");
+        }
+    }
+
+    static Map<String, String> withoutOperState(Map<String, String> states) {
+        Map<String, String> m = new LinkedHashMap<>();
+        states.forEach((k, v) -> m.put(k, v.replaceAll("(?m)^(\\S+)\\s+(UP|UNKNOWN|DOWN|LOWERLAYERDOWN)\\s+", "$1 ")));
+        return m;
+    }
 }

@@ -88,6 +88,13 @@ public final class SshProvider implements Machines {
         SshjShell.Target t = target(node);
         RemoteShell sh = open(t);
         if (!state.list(REACHED).contains(node.name())) {
+            String holder = sh.exec("cat " + Provisioner.LAB_MARK + " 2>/dev/null; true").stdout().strip();
+            if (!holder.isEmpty() && !holder.equals(spec.name())) {
+                sh.close();
+                throw new VxlabException(node.name() + " (" + t.where() + ") is held by lab " + holder + ": vxlab set it up for that lab, and two"
+                        + " labs on one host would take each other's flannel device, agent and files",
+                        "`vxlab down " + holder + "` first, or leave this host out of " + spec.source());
+            }
             String dev = "flannel." + spec.network().vni();
             RemoteShell.Result r = sh.exec("[ -e /sys/class/net/" + dev + " ] && echo " + dev + "; [ -e " + Provisioner.SUBNET_ENV + " ] && echo "
                     + Provisioner.SUBNET_ENV + "; pgrep -x flanneld >/dev/null 2>&1 && echo flanneld; true");
