@@ -75,8 +75,8 @@ public final class NetnsProvider implements Machines {
     }
 
     @Override
-    public void down() {
-        down(state, host, verbose);
+    public List<Left> down() {
+        return down(state, host, verbose);
     }
 
     /** A netns node runs this machine's programs: its /usr is the machine's. */
@@ -293,8 +293,11 @@ public final class NetnsProvider implements Machines {
      * Removes what the state file records: the processes in the lab's namespaces (agents, test pings) and the
      * recorded ones (sshd), all asked to stop at once and killed after 5 s; then etcd; then the namespaces
      * and the root link. Only recorded names and PIDs, and processes inside the lab's own namespaces.
+     *
+     * <p>Nothing here goes over SSH: a node is namespaces and processes of this machine, found by the names and PIDs
+     * recorded, so a node whose sshd died (or hangs) comes down like the others, and nothing is ever left.
      */
-    public static void down(LabState state, Host host, Consumer<String> verbose) {
+    public static List<Left> down(LabState state, Host host, Consumer<String> verbose) {
         List<String> namespaces = state.list("namespaces");
         List<Long> nodeProcesses = new ArrayList<>();
         for (String ns : namespaces) {
@@ -326,5 +329,6 @@ public final class NetnsProvider implements Machines {
             host.run("ip", "link", "del", link);
             state.remove("rootLinks", link);
         }
+        return List.of();
     }
 }
