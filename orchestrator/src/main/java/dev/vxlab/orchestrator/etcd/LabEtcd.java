@@ -74,6 +74,7 @@ public final class LabEtcd {
             throw new UncheckedIOException(ex);
         }
         if (gateway.healthy(endpoint)) {
+            adoptUnrecorded(state);
             return new Started(mode, why + "; already running", List.of(endpoint));
         }
         List<String> args = List.of("--name", "vxlab-" + spec.name(), "--data-dir", "/DATA",
@@ -91,7 +92,10 @@ public final class LabEtcd {
             verbose.accept(String.join(" ", cmd));
             host.must("start etcd in a container", cmd.toArray(String[]::new));
         } else {
-            List<String> cmd = new java.util.ArrayList<>(List.of("setsid", "etcd"));
+            // etcd writes its own PID (the shell's, which execs it) before it starts: an up stopped before it records the PID
+            // leaves an etcd that down and the next up still find (see unrecorded)
+            List<String> cmd = new java.util.ArrayList<>(List.of("setsid", "sh", "-c", "echo $$ > \"$0\" && exec \"$@\"",
+                    pidFile(state).toString(), "etcd"));
             args.forEach(a -> cmd.add(a.equals("/DATA") ? data.resolve("data").toString() : a));
             verbose.accept(String.join(" ", cmd));
             state.pid("etcd", host.spawn(cmd, state.dir().resolve("etcd.log")));
@@ -109,11 +113,51 @@ public final class LabEtcd {
     }
 
     public void stop(LabState state) {
+        Long orphan = unrecorded(state);
+        if (orphan != null) {
+            verbose.accept("stop etcd pid " + orphan + " (its own pid file)");
+            host.stopAll(List.of(orphan), 5);
+        }
         String id = state.string("etcdContainer");
         if (id != null) {
             verbose.accept("docker rm -f " + id);
             host.run("docker", "rm", "-f", id);
             state.put("etcdContainer", null);
+        }
+    }
+
+    private static Path pidFile(LabState state) {
+        return state.dir().resolve("etcd.pid");
+    }
+
+    /** An etcd process of this lab that runs though its PID is not recorded: recorded now (the next down stops it). */
+    private void adoptUnrecorded(LabState state) {
+        Long pid = unrecorded(state);
+        if (pid != null) {
+            state.pid("etcd", pid);
+        }
+    }
+
+    /**
+     * The PID in the lab's etcd pid file when the state records none and that process is this lab's etcd: it runs, and
+     * its command line holds this lab's own data directory (under the lab's state directory, which no other etcd has).
+     */
+    private Long unrecorded(LabState state) {
+        Path f = pidFile(state);
+        if (state.pids().containsKey("etcd") || !Files.isRegularFile(f)) {
+            return null;
+        }
+        try {
+            long pid = Long.parseLong(Files.readString(f).strip());
+            if (!host.alive(pid)) {
+                return null;
+            }
+            List<String> args = host.commandLine(pid);
+            int i = args.indexOf("--data-dir");
+            return i >= 0 && i + 1 < args.size() && args.get(i + 1).equals(state.dir().resolve("etcd").resolve("data").toString()) ? pid : null;
+        } catch (NumberFormatException | IOException e) {
+            // no PID in it, or it cannot be read: no etcd of this lab is known to run unrecorded
+            return null;
         }
     }
 

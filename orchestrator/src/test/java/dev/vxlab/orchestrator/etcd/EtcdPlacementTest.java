@@ -128,7 +128,37 @@ class EtcdPlacementTest {
         placement.start(spec("etcd: {mode: process, prefix: /coreos.com/network}"), shells(), () -> Ip4.parse("192.168.90.1"), state);
         long pid = LabState.load(dir.resolve("state"), "etcdlab").pids().get("etcd");
         assertTrue(host.alive(pid));
-        assertTrue(events.first("host spawn setsid etcd --name vxlab-etcdlab") >= 0, events.all().toString());
+        assertTrue(events.first("host spawn setsid sh -c echo $$ > \"$0\" && exec \"$@\" " + dir.resolve("state/etcd.pid")
+                + " etcd --name vxlab-etcdlab") >= 0, events.all().toString());
+    }
+
+    /** What an up killed between starting etcd here and recording its PID leaves: etcd running, its own pid file. */
+    long unrecordedEtcd(String dataDir) throws Exception {
+        long pid = host.spawn(List.of("etcd", "--name", "vxlab-etcdlab", "--data-dir", dataDir), null);
+        Files.createDirectories(dir.resolve("state"));
+        Files.writeString(dir.resolve("state/etcd.pid"), pid + "\n");
+        return pid;
+    }
+
+    @Test
+    void anEtcdWhosePidWasNotRecordedIsFoundByItsOwnPidFileAtTheNextUpAndStoppedByDown() throws Exception {
+        long pid = unrecordedEtcd(dir.resolve("state/etcd/data").toString());
+        gateway.upFrom("http://192.168.90.1:2379", 0);
+        EtcdPlacement.Placed p = placement.start(spec("etcd: {mode: process, prefix: /coreos.com/network}"), shells(), () -> Ip4.parse("192.168.90.1"), state);
+        assertTrue(p.report().contains("already running"), p.report());
+        assertEquals(pid, LabState.load(dir.resolve("state"), "etcdlab").pids().get("etcd"), "the running etcd is recorded, not started again");
+
+        state.pid("etcd", null);
+        placement.stop(state);
+        assertTrue(events.all().contains("host stop [" + pid + "]"), "down stops it by the PID it wrote: " + events.all());
+    }
+
+    @Test
+    void aPidFileWhoseProcessIsNotThisLabsEtcdIsLeftAlone() throws Exception {
+        long other = unrecordedEtcd("/var/lib/someone-elses-etcd");
+        placement.stop(state);
+        assertFalse(events.all().stream().anyMatch(l -> l.startsWith("host stop")), "process " + other + " is not the lab's: " + events.all());
+        assertTrue(host.alive(other));
     }
 
     @Test
