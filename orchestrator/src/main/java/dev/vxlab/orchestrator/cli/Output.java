@@ -11,6 +11,7 @@ import dev.vxlab.orchestrator.exercise.Faults;
 import dev.vxlab.orchestrator.trace.TraceReport;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +40,13 @@ final class Output {
     void line(String text) {
         out.println(text);
         out.flush();
+    }
+
+    /** The one line an interrupted {@code up} leaves (on stderr): the lab is half made, and how to finish or remove it. */
+    void interrupted(Path spec, String again) {
+        err.println("vxlab: interrupted: the lab of " + spec + " is half made; `" + again + "` again finishes it, or `vxlab down " + spec
+                + "` removes it");
+        err.flush();
     }
 
     /**
