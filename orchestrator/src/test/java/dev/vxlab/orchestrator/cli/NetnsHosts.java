@@ -40,24 +40,22 @@ final class NetnsHosts {
     final LabSpec spec;
     final LabState state;
     final NetnsProvider provider;
-    private final String previousHome;
+    private final StateHome stateHome;
 
-    private NetnsHosts(String lab, Map<String, String> ips, Path home, LabSpec spec, LabState state, String previousHome) {
+    private NetnsHosts(String lab, Map<String, String> ips, StateHome stateHome, LabSpec spec, LabState state) {
         this.lab = lab;
         this.ips = ips;
-        this.home = home;
+        this.home = stateHome.dir();
+        this.stateHome = stateHome;
         this.spec = spec;
         this.state = state;
         this.provider = new NetnsProvider(spec, state, HOST, s -> { });
-        this.previousHome = previousHome;
     }
 
     /** The hosts {@code ips} (name → address) on {@code underlay} (a /24, host at .1), the overlay {@code network}. */
     static NetnsHosts make(String lab, String underlay, String network, Map<String, String> ips) {
         try {
-            Path home = Files.createTempDirectory("vxlab-it-" + lab + "-");
-            String previous = System.getProperty("vxlab.state.home");
-            System.setProperty("vxlab.state.home", home.toString());
+            StateHome home = StateHome.create("vxlab-it-" + lab + "-");
             String prefix = underlay.substring(0, underlay.lastIndexOf('.'));
             StringBuilder y = new StringBuilder(String.join("\n",
                     "# the hosts: made with the netns machinery, unknown to the ssh lab",
@@ -70,9 +68,9 @@ final class NetnsHosts {
                     "firewall: none",
                     "nodes:", ""));
             ips.forEach((n, ip) -> y.append("  - {name: ").append(n).append(", ip: ").append(ip).append("}\n"));
-            Path file = home.resolve("hosts.yaml");
+            Path file = home.dir().resolve("hosts.yaml");
             Files.writeString(file, y.toString(), StandardCharsets.UTF_8);
-            NetnsHosts hosts = new NetnsHosts(lab, ips, home, SpecLoader.load(file), LabState.load(home.resolve("hosts"), lab), previous);
+            NetnsHosts hosts = new NetnsHosts(lab, ips, home, SpecLoader.load(file), LabState.load(home.dir().resolve("hosts"), lab));
             assertEquals(List.of(), hosts.namespaces(), "namespaces of an earlier run are left: ip netns del them first");
             hosts.provider.preflight();
             hosts.provider.up(s -> { });
@@ -92,12 +90,7 @@ final class NetnsHosts {
             }
         } finally {
             NetnsProvider.down(state, HOST, s -> { });
-            Lab.deleteTree(home);
-            if (previousHome == null) {
-                System.clearProperty("vxlab.state.home");
-            } else {
-                System.setProperty("vxlab.state.home", previousHome);
-            }
+            stateHome.restore();
         }
         assertEquals(List.of(), namespaces(), "the hosts' namespaces are gone");
     }
