@@ -145,7 +145,13 @@ public final class Provisioner {
             + "fi\n"
             + "if [ \"$1\" = stop ]; then echo \"vxlabd stopped\"; exit 0; fi\n"
             + "mkdir -p /var/log; cd /\n"
-            + "VXLABD_CDS=off setsid " + AGENT_BIN + " >>" + AGENT_LOG + " 2>&1 </dev/null & echo $! > " + AGENT_PID + "\n"
+            // the agent's own process writes the pid file before it starts (the shell execs the launcher, which execs java):
+            // a session cut between starting it and `echo $!` (vxlab killed mid-way) leaves no agent that down and the next
+            // up cannot see
+            + "rm -f " + AGENT_PID + "\n"
+            + "VXLABD_CDS=off setsid sh -c 'echo $$ > " + AGENT_PID + " && exec " + AGENT_BIN + "' >>" + AGENT_LOG + " 2>&1 </dev/null &\n"
+            // done once the pid file names the new agent: what checks it next (up's lease wait, status) must not read none
+            + "i=0; while [ ! -s " + AGENT_PID + " ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done\n"
             + "echo \"vxlabd started (pid $!); its log: " + AGENT_LOG + "\"\n";
 
     /** Installs the agent (jar, launcher, restart script) and (re)starts it when anything changed or it is not running. */

@@ -117,6 +117,16 @@ class ProvisionerTest {
     }
 
     @Test
+    void theAgentWritesItsOwnPidFileBeforeItStartsAndTheRestartScriptWaitsForIt() {
+        String script = Provisioner.RESTART_SCRIPT;
+        // no window between starting the agent and recording its PID: an up killed there leaves no agent down cannot find
+        assertTrue(script.contains("setsid sh -c 'echo $$ > /run/vxlabd.pid && exec /opt/vxlab/bin/vxlabd'"), script);
+        assertFalse(script.contains("echo $! >"), "the PID is not written by the script after the start: " + script);
+        assertTrue(script.indexOf("rm -f /run/vxlabd.pid") < script.indexOf("setsid sh -c"), "the old agent's PID is gone first");
+        assertTrue(script.contains("while [ ! -s /run/vxlabd.pid ]"), "done only once the new PID is there: " + script);
+    }
+
+    @Test
     void theAgentStartsOnceAndARerunWithTheSameJarLeavesItRunning() {
         Provisioner p = new Provisioner(spec());
         node.on("[ -d /run/systemd/system ]", FakeShell.fail(""));
