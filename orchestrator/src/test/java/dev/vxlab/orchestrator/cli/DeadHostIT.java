@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vxlab.orchestrator.core.Lab;
+import dev.vxlab.orchestrator.deploy.Provisioner;
 import dev.vxlab.orchestrator.lab.LabState;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -19,7 +20,10 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,8 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
  * stopped (by its recorded PID) and {@code down} must clean h1 and everything here, name h2 with its address, say
  * what is left there and what to try, exit 1, and keep just h2's part in the lab's state. sshd is started again on
  * h2 (in the same mount, UTS and network namespaces, as a host's init would: the host's /run and files are as they
- * were), and a second {@code down} must finish: nothing of vxlab's on either host, the state gone.
+ * were), and a second {@code down} must finish: nothing of vxlab's on either host, the state gone. Before that, on the
+ * same hosts: {@code up} run as its own process and killed in the files step and in the agents step, then an
+ * {@code up} that converges (one agent per host) and a {@code down} that leaves the hosts as they were.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DeadHostIT {
     static final String HOSTS = "itdeadh";
     static final String LAB = "itdead";
@@ -85,6 +92,41 @@ class DeadHostIT {
     }
 
     @Test
+    @Order(1)
+    void anUpKilledInTheAgentsStepOnExistingHostsIsFinishedByUpAndRemovedWholeByDown(@TempDir Path dir) throws Exception {
+        Path known = Files.copy(hosts.provider.knownHosts(), dir.resolve("known_hosts"));
+        Path spec = sshSpec(dir, known);
+        Map<String, String> before = hosts.netStates();
+
+        InterruptedUpIT.Stopped files = InterruptedUpIT.upStoppedAt(hosts.home, spec.toString(), l -> l.startsWith("[files]"), "KILL", 0);
+        assertEquals(137, files.code(), files.out() + files.err());
+        InterruptedUpIT.Stopped agents = InterruptedUpIT.upStoppedAt(hosts.home, spec.toString(), l -> l.startsWith("[agents]"), "KILL", 0);
+        assertEquals(137, agents.code(), agents.out() + agents.err());
+
+        LabUpIT.Run up = run("up", spec.toString());
+        assertEquals(0, up.code(), up.out() + up.err());
+        assertTrue(up.out().contains("all 2 pairs ping"), up.out());
+        for (String node : IPS.keySet()) {
+            // the processes of this host's network namespace only (the hosts share this machine's PIDs with other labs)
+            List<String> running = hosts.pids(node).stream().map(x -> NetnsHosts.HOST.run("ps", "-o", "args=", "-p", x).out())
+                    .filter(a -> a.contains("-jar " + Provisioner.AGENT_JAR)).toList();
+            assertEquals(1, running.size(), node + ": one agent: " + running);
+        }
+
+        LabUpIT.Run down = run("down", LAB);
+        assertEquals(0, down.code(), down.out() + down.err());
+        assertFalse(Files.exists(Lab.dir(LAB)), "the state is removed");
+        for (String node : IPS.keySet()) {
+            String sshd = hosts.sshd(node);
+            assertEquals(Set.of(sshd), hosts.settledPids(node, Set.of(sshd)), node + ": only its sshd is left (no agent, no etcd)");
+            assertEquals("", hosts.onHost(node, "ls -d /opt/vxlab /var/lib/vxlab /run/flannel/subnet.env /run/vxlabd.pid /run/vxlab-etcd.pid"
+                    + " /etc/sysconfig/flanneld 2>/dev/null; true").stdout().trim(), node + " has nothing of vxlab's left");
+            assertEquals(before.get(node), hosts.netState(node), node + ": links, addresses, routes and iptables rules as before up");
+        }
+    }
+
+    @Test
+    @Order(2)
     void downCleansWhatAnswersNamesTheHostThatDoesNotKeepsJustThatAndFinishesOnceItAnswers(@TempDir Path dir) throws Exception {
         Path known = Files.copy(hosts.provider.knownHosts(), dir.resolve("known_hosts"));
         Path spec = sshSpec(dir, known);

@@ -112,9 +112,14 @@ class InterruptedUpIT {
      * namespace and links (tried here: a namespace with lo only, or eth1 without eth0).
      */
     static Stopped upStoppedAt(Predicate<String> when, String signal, long delayMs) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of("..", "vxlab").toAbsolutePath().normalize().toString(), "up", LabUpIT.spec("interrupt-lab.yaml"));
-        pb.environment().put("VXLAB_HOME", state.toString());
-        Path err = Files.createTempFile(state, "up-", ".err");
+        return upStoppedAt(state, LabUpIT.spec("interrupt-lab.yaml"), when, signal, delayMs);
+    }
+
+    /** The same for any spec, with the state under {@code home}. */
+    static Stopped upStoppedAt(Path home, String spec, Predicate<String> when, String signal, long delayMs) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of("..", "vxlab").toAbsolutePath().normalize().toString(), "up", spec);
+        pb.environment().put("VXLAB_HOME", home.toString());
+        Path err = Files.createTempFile(home, "up-", ".err");
         pb.redirectError(err.toFile());
         Process p = pb.start();
         p.getOutputStream().close();
