@@ -113,7 +113,10 @@ public final class NetnsProvider implements Machines {
     List<String> build(Consumer<String> progress) {
         ensureKeys();
         String sw = names.switchNs();
-        ensureNs(sw);
+        if (ensureNs(sw)) {
+            // every node's eth1 and the root link end in the switch: a new switch means all of them are wired anew
+            state.put(WIRED, null);
+        }
         wire(sw, () -> {
             if (!host.run("ip", "-n", sw, "link", "show", "dev", "br0").ok()) {
                 host.must("create the switch", "ip", "-n", sw, "link", "add", "br0", "type", "bridge");
@@ -121,13 +124,13 @@ public final class NetnsProvider implements Machines {
             host.must("create the switch", "ip", "-n", sw, "link", "set", "br0", "up");
         });
         String link = names.rootLink();
-        boolean linked = host.run("ip", "link", "show", "dev", link).ok();
-        if (!linked) {
+        if (!host.run("ip", "link", "show", "dev", link).ok()) {
             state.add("rootLinks", link);
             state.remove(WIRED, link);
             host.must("link the root namespace to the lab", "ip", "link", "add", link, "type", "veth", "peer", "name", "uplink", "netns", sw);
         }
-        if (!linked || state.list("rootLinks").contains(link)) {
+        // a link of that name that vxlab did not record is not the lab's: left as it is
+        if (state.list("rootLinks").contains(link)) {
             wire(link, () -> {
                 host.must("link the root namespace to the lab", "ip", "-n", sw, "link", "set", "uplink", "master", "br0", "up");
                 host.must("address the lab's host link", "ip", "addr", "replace", spec.underlay().hostIp() + "/" + spec.underlay().cidr().prefixLen(),
@@ -176,14 +179,16 @@ public final class NetnsProvider implements Machines {
         state.add(WIRED, what);
     }
 
-    /** Makes the namespace when it is missing (recorded first). */
-    private void ensureNs(String ns) {
+    /** Makes the namespace when it is missing (recorded first); true when it was made now. */
+    private boolean ensureNs(String ns) {
         // recorded before it is made: down removes it even when vxlab stops right after this line
         state.add("namespaces", ns);
-        if (!host.run("ip", "netns", "exec", ns, "true").ok()) {
-            state.remove(WIRED, ns);
-            host.must("create namespace " + ns, "ip", "netns", "add", ns);
+        if (host.run("ip", "netns", "exec", ns, "true").ok()) {
+            return false;
         }
+        state.remove(WIRED, ns);
+        host.must("create namespace " + ns, "ip", "netns", "add", ns);
+        return true;
     }
 
     private boolean ensureNode(LabSpec.Node node, int index) {

@@ -150,8 +150,10 @@ public final class SshProvider implements Machines {
         try {
             sh = open(t);
         } catch (VxlabException e) {
+            // the connection's own hint too: a changed host key, a user without sudo need more than waiting
             return left(node, t, "it did not answer: " + e.getMessage(), "once " + node + " answers again (is the host up, its sshd running?"
-                    + " try: ssh -p " + t.port() + " " + t.user() + "@" + t.host() + " true), `vxlab down " + spec.name() + "` finishes the job");
+                    + " try: ssh -p " + t.port() + " " + t.user() + "@" + t.host() + " true), `vxlab down " + spec.name() + "` finishes the job"
+                    + (e.hint() == null ? "" : "; " + e.hint()));
         }
         try (sh) {
             NodeCleanup.run(sh, spec, state, node);
