@@ -63,8 +63,9 @@ class EtcdPlacementTest {
     @Test
     void onANodeThisMachinesEtcdIsCopiedThereAndTheNodeIsRecordedBeforeItStarts() {
         gateway.upFrom(local, 1);
-        kube1.on("setsid /opt/vxlab/etcd/bin/etcd", cmd -> {
+        kube1.on("setsid sh -c 'echo $$ > /run/vxlab-etcd.pid && exec \"$0\" \"$@\"' /opt/vxlab/etcd/bin/etcd --name 'kube1'", cmd -> {
             assertEquals("kube1", recorded("etcdOn"), "recorded before etcd starts on the node");
+            assertFalse(cmd.contains("echo $! >"), "etcd writes its own PID before it starts, not the session after: " + cmd);
             return FakeShell.ok("");
         });
         EtcdPlacement.Placed p = placement.start(spec("etcd: {mode: process, on: kube1, prefix: /coreos.com/network}"), shells(), () -> null, state);
@@ -72,7 +73,9 @@ class EtcdPlacementTest {
         assertEquals(List.of("http://192.168.90.11:2379"), p.endpoints());
         assertEquals(local, p.local());
         assertEquals("ELF etcd", kube1.file(NodeEtcd.BIN));
-        assertTrue(events.first("kube1 put " + NodeEtcd.BIN) < events.first("setsid " + NodeEtcd.BIN));
+        int start = events.first("setsid sh -c 'echo $$ > /run/vxlab-etcd.pid && exec \"$0\" \"$@\"' " + NodeEtcd.BIN + " --name 'kube1'");
+        assertTrue(start >= 0, events.all().toString());
+        assertTrue(events.first("kube1 put " + NodeEtcd.BIN) < start);
     }
 
     @Test
