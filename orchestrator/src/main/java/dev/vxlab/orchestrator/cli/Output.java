@@ -1,6 +1,7 @@
 package dev.vxlab.orchestrator.cli;
 
 import dev.vxlab.core.json.Json;
+import dev.vxlab.orchestrator.core.LabDown;
 import dev.vxlab.orchestrator.core.LabExercise;
 import dev.vxlab.orchestrator.core.LabStatus;
 import dev.vxlab.orchestrator.core.Verification;
@@ -10,6 +11,7 @@ import dev.vxlab.orchestrator.exercise.Faults;
 import dev.vxlab.orchestrator.trace.TraceReport;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +40,30 @@ final class Output {
     void line(String text) {
         out.println(text);
         out.flush();
+    }
+
+    /** The one line an interrupted {@code up} leaves (on stderr): the lab is half made, and how to finish or remove it. */
+    void interrupted(Path spec, String again) {
+        err.println("vxlab: interrupted: the lab of " + spec + " is half made; `" + again + "` again finishes it, or `vxlab down " + spec
+                + "` removes it");
+        err.flush();
+    }
+
+    /**
+     * A down that could not remove everything: on stderr, per node, where it was reached and why not, what is left
+     * there and what to try; then where the state that still records it is. Returns the exit code.
+     */
+    int downIncomplete(LabDown.Result r) {
+        for (LabDown.Left l : r.left()) {
+            err.println("vxlab: lab " + r.lab() + " is down except on " + l.node() + " (" + l.where() + "): " + ErrorLine.plain(l.reason()));
+            err.println("  left on " + l.node() + ": " + String.join("; ", l.what()));
+            if (l.hint() != null) {
+                err.println("  hint: " + l.hint());
+            }
+        }
+        err.println("  the lab's state (" + r.state() + ") keeps just that; everything else of the lab is removed");
+        err.flush();
+        return Vxlab.FAILED;
     }
 
     /** The ping matrix as a table or JSON; the failed pairs on stderr. Returns the exit code. */

@@ -4,6 +4,7 @@ import dev.vxlab.orchestrator.core.LabUp;
 import dev.vxlab.orchestrator.core.Verification;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,9 +30,22 @@ final class Up implements Callable<Integer> {
     public Integer call() {
         Output out = common.output();
         Progress p = out.progress();
-        Verification v = new LabUp(common.context()).up(specFile, provider, p);
+        // SIGINT (Ctrl-C) mid-way: the JVM runs this hook and ends; what was made so far is recorded in the lab's state
+        Thread interrupted = new Thread(() -> out.interrupted(specFile, again()), "vxlab-up-interrupted");
+        Runtime.getRuntime().addShutdownHook(interrupted);
+        Verification v;
+        try {
+            v = new LabUp(common.context()).up(specFile, provider, p);
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(interrupted);
+        }
         int code = out.verification(v, p);
         out.line(p.summary());
         return code;
+    }
+
+    /** The command that finishes what this one began. */
+    private String again() {
+        return "vxlab up " + (provider != null ? "--provider " + provider.name().toLowerCase(Locale.ROOT) + " " : "") + specFile;
     }
 }

@@ -170,6 +170,12 @@ public final class LabExercise {
         return active;
     }
 
+    /** The node the lab's active exercise broke, or null when none is active. */
+    static String activeNode(LabState state) {
+        Map<String, Object> active = active(state);
+        return active == null ? null : targetOf(active).node();
+    }
+
     private static Map<String, Object> active(LabState state) {
         String s = state.string(KEY);
         return s == null ? null : Json.parseObject(s);

@@ -6,6 +6,7 @@ import dev.vxlab.orchestrator.spec.LabSpec;
 import dev.vxlab.orchestrator.transport.RemoteShell;
 import dev.vxlab.orchestrator.transport.Shell;
 import dev.vxlab.orchestrator.verify.PingMatrix;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -41,13 +42,13 @@ public final class NodeCleanup {
                 .append("iptables -t $t -S 2>/dev/null | grep -e \"-j $c\\( \\|$\\)\" | sed 's/^-A /-D /' | while read -r r; do eval iptables -t $t \"$r\"; done; ")
                 .append("iptables -t $t -F $c 2>/dev/null && iptables -t $t -X $c 2>/dev/null; done; done; ");
         // the firewall rules vxlab added (a rule that was there before up stays)
-        for (String rule : state.list("rules/" + node)) {
+        for (String rule : state.list(Provisioner.ADDED_RULES + node)) {
             s.append("iptables -D ").append(rule).append(" 2>/dev/null; ");
         }
-        for (String path : state.list("made/" + node)) {
+        for (String path : state.list(Provisioner.MADE_FILES + node)) {
             s.append("rm -f ").append(Shell.quote(path)).append("; ");
         }
-        for (String path : state.list("saved/" + node)) {
+        for (String path : state.list(Provisioner.SAVED_FILES + node)) {
             s.append("if [ -f ").append(Shell.quote(path + Provisioner.SAVED)).append(" ]; then mv -f ").append(Shell.quote(path + Provisioner.SAVED))
                     .append(" ").append(Shell.quote(path)).append(" || echo ").append(Shell.quote(RESTORE_FAILED + path)).append("; fi; ");
         }
@@ -63,8 +64,30 @@ public final class NodeCleanup {
                     : "could not put back " + String.join(", ", notRestored) + " from its " + Provisioner.SAVED + " copy"),
                     "vxlab ssh " + spec.name() + " " + node + "; then `vxlab down` again (what is left is still recorded)");
         }
-        state.put("made/" + node, null);
-        state.put("saved/" + node, null);
-        state.put("rules/" + node, null);
+        state.put(Provisioner.MADE_FILES + node, null);
+        state.put(Provisioner.SAVED_FILES + node, null);
+        state.put(Provisioner.ADDED_RULES + node, null);
+    }
+
+    /** What {@link #run} would remove on {@code node}, in words, as the lab's state records it: for a down that could not. */
+    public static List<String> leftBehind(LabSpec spec, LabState state, String node) {
+        List<String> what = new ArrayList<>(List.of("the agent vxlabd", "flannel." + spec.network().vni(), "the agent's iptables chains"));
+        if (node.equals(state.string("etcdOn"))) {
+            what.add("the lab's etcd");
+        }
+        int rules = state.list(Provisioner.ADDED_RULES + node).size();
+        if (rules > 0) {
+            what.add(rules + " iptables rule" + (rules == 1 ? "" : "s") + " vxlab added");
+        }
+        List<String> made = state.list(Provisioner.MADE_FILES + node);
+        if (!made.isEmpty()) {
+            what.add(made.size() + " file" + (made.size() == 1 ? "" : "s") + " vxlab made (" + String.join(", ", made) + ")");
+        }
+        List<String> saved = state.list(Provisioner.SAVED_FILES + node);
+        if (!saved.isEmpty()) {
+            what.add(saved.size() + " file" + (saved.size() == 1 ? "" : "s") + " to put back from the " + Provisioner.SAVED + " copy ("
+                    + String.join(", ", saved) + ")");
+        }
+        return what;
     }
 }

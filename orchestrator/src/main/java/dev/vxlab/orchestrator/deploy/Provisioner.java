@@ -39,6 +39,11 @@ public final class Provisioner {
     /** Succeeds when the agent runs, supervised by vxlab (pid file) or by systemd. */
     public static final String AGENT_ALIVE = "{ " + AGENT_PID_RUNS + "; } || systemctl is-active -q vxlabd 2>/dev/null";
 
+    /** The lab's state keys (+ node name) of what vxlab put on a host it did not make: files made, files replaced, rules added. */
+    public static final String MADE_FILES = "made/";
+    public static final String SAVED_FILES = "saved/";
+    public static final String ADDED_RULES = "rules/";
+
     /** Suffix of the copy kept of a file that existed before vxlab first replaced it (provider ssh). */
     public static final String SAVED = ".vxlab-orig";
 
@@ -75,7 +80,7 @@ public final class Provisioner {
     }
 
     private void track(RemoteShell sh, String node, String path) {
-        if (state.list("made/" + node).contains(path) || state.list("saved/" + node).contains(path)) {
+        if (state.list(MADE_FILES + node).contains(path) || state.list(SAVED_FILES + node).contains(path)) {
             return;
         }
         String q = Shell.quote(path);
@@ -83,7 +88,7 @@ public final class Provisioner {
         if (!r.ok()) {
             throw new VxlabException("cannot keep a copy of " + path + " on " + node + ": " + r.stderr().trim(), null);
         }
-        state.add((r.stdout().contains("saved") ? "saved/" : "made/") + node, path);
+        state.add((r.stdout().contains("saved") ? SAVED_FILES : MADE_FILES) + node, path);
     }
 
     /**
@@ -106,16 +111,19 @@ public final class Provisioner {
                 .map(r -> Shell.quote(r.chain()) + " " + String.join(" ", r.args().stream().map(Shell::quote).toList())).toList();
         boolean changed = false;
         for (String rule : rules) {
-            RemoteShell.Result r = sh.exec("iptables -C " + rule + " 2>/dev/null || { iptables -I " + rule + " && echo added; }");
+            if (sh.exec("iptables -C " + rule + " 2>/dev/null").ok()) {
+                continue;
+            }
+            // recorded before it is added: a rule added by an up that was stopped right after would otherwise be found
+            // by the next up's `iptables -C`, never recorded, and left behind by down
+            if (state != null) {
+                state.add(ADDED_RULES + node, rule);
+            }
+            RemoteShell.Result r = sh.exec("iptables -I " + rule);
             if (!r.ok()) {
-                throw new VxlabException("iptables rule `" + rule + "` failed: " + r.stderr().trim(), "is iptables installed on the node?");
+                throw new VxlabException("iptables rule `" + rule + "` failed on " + node + ": " + r.stderr().trim(), "is iptables installed on the node?");
             }
-            if (r.stdout().contains("added")) {
-                changed = true;
-                if (state != null) {
-                    state.add("rules/" + node, rule);
-                }
-            }
+            changed = true;
         }
         return new Outcome("iptables rules" + (spec.firewall() == LabSpec.Firewall.FIREWALLD ? " (firewalld not running)" : ""), changed);
     }
@@ -140,7 +148,13 @@ public final class Provisioner {
             + "fi\n"
             + "if [ \"$1\" = stop ]; then echo \"vxlabd stopped\"; exit 0; fi\n"
             + "mkdir -p /var/log; cd /\n"
-            + "VXLABD_CDS=off setsid " + AGENT_BIN + " >>" + AGENT_LOG + " 2>&1 </dev/null & echo $! > " + AGENT_PID + "\n"
+            // the agent's own process writes the pid file before it starts (the shell execs the launcher, which execs java):
+            // a session cut between starting it and `echo $!` (vxlab killed mid-way) leaves no agent that down and the next
+            // up cannot see
+            + "rm -f " + AGENT_PID + "\n"
+            + "VXLABD_CDS=off setsid sh -c 'echo $$ > " + AGENT_PID + " && exec " + AGENT_BIN + "' >>" + AGENT_LOG + " 2>&1 </dev/null &\n"
+            // done once the pid file names the new agent: what checks it next (up's lease wait, status) must not read none
+            + "i=0; while [ ! -s " + AGENT_PID + " ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done\n"
             + "echo \"vxlabd started (pid $!); its log: " + AGENT_LOG + "\"\n";
 
     /** Installs the agent (jar, launcher, restart script) and (re)starts it when anything changed or it is not running. */

@@ -92,6 +92,7 @@ public final class LabEtcd {
         List<String> started = new ArrayList<>();
         for (EtcdCluster.Member m : members) {
             if (gateway.healthy(m.clientUrl())) {
+                adoptUnrecorded(state, m.index());
                 continue;
             }
             started.add(m.name());
@@ -109,7 +110,10 @@ public final class LabEtcd {
                 verbose.accept(String.join(" ", cmd));
                 host.must("start etcd in a container", cmd.toArray(String[]::new));
             } else {
-                List<String> cmd = new ArrayList<>(List.of("setsid", "etcd"));
+                // etcd writes its own PID (the shell's, which execs it) before it starts: an up stopped before it records the PID
+                // leaves an etcd that down and the next up still find (see unrecorded)
+                List<String> cmd = new ArrayList<>(List.of("setsid", "sh", "-c", "echo $$ > \"$0\" && exec \"$@\"",
+                        pidFile(state, m.index()).toString(), "etcd"));
                 cmd.addAll(EtcdCluster.flags(spec, members, m, data.resolve(m.dataName()).toString()));
                 verbose.accept(String.join(" ", cmd));
                 state.pid(m.pidRole(), host.spawn(cmd, state.dir().resolve(m.index() == 1 ? "etcd.log" : "etcd-" + m.index() + ".log")));
@@ -138,6 +142,13 @@ public final class LabEtcd {
     }
 
     public void stop(LabState state) {
+        for (int i = 1; i <= EtcdCluster.MAX_MEMBERS; i++) {
+            Long orphan = unrecorded(state, i);
+            if (orphan != null) {
+                verbose.accept("stop etcd pid " + orphan + " (its own pid file)");
+                host.stopAll(List.of(orphan), 5);
+            }
+        }
         List<String> containers = new ArrayList<>(state.list("etcdContainers"));
         String first = state.string("etcdContainer");
         if (first != null) {
@@ -149,6 +160,44 @@ public final class LabEtcd {
         }
         state.put("etcdContainer", null);
         state.put("etcdContainers", null);
+    }
+
+    /** Member {@code index}'s own pid file, role and data directory (as {@link EtcdCluster.Member} names them). */
+    private static Path pidFile(LabState state, int index) {
+        return state.dir().resolve(index == 1 ? "etcd.pid" : "etcd-" + index + ".pid");
+    }
+
+    /** An etcd process of this lab that runs though its PID is not recorded: recorded now (the next down stops it). */
+    private void adoptUnrecorded(LabState state, int index) {
+        Long pid = unrecorded(state, index);
+        if (pid != null) {
+            state.pid(index == 1 ? "etcd" : "etcd-" + index, pid);
+        }
+    }
+
+    /**
+     * The PID in member {@code index}'s pid file when the state records none and that process is this lab's etcd: it
+     * runs, and its command line holds that member's own data directory (under the lab's state directory, which no
+     * other etcd has).
+     */
+    private Long unrecorded(LabState state, int index) {
+        Path f = pidFile(state, index);
+        if (state.pids().containsKey(index == 1 ? "etcd" : "etcd-" + index) || !Files.isRegularFile(f)) {
+            return null;
+        }
+        try {
+            long pid = Long.parseLong(Files.readString(f).strip());
+            if (!host.alive(pid)) {
+                return null;
+            }
+            List<String> args = host.commandLine(pid);
+            int i = args.indexOf("--data-dir");
+            String data = state.dir().resolve("etcd").resolve(index == 1 ? "data" : "data-" + index).toString();
+            return i >= 0 && i + 1 < args.size() && args.get(i + 1).equals(data) ? pid : null;
+        } catch (NumberFormatException | IOException e) {
+            // no PID in it, or it cannot be read: no etcd of this lab is known to run unrecorded
+            return null;
+        }
     }
 
     /** flannel's network config from the spec, as JSON for {@code <prefix>/config}. */

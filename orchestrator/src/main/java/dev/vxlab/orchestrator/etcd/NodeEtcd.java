@@ -142,8 +142,10 @@ public final class NodeEtcd {
             r = sh.exec("if [ -f " + PID + " ] && kill -0 \"$(cat " + PID + ")\" 2>/dev/null; then kill \"$(cat " + PID + ")\"; sleep 0.5; fi; "
                     // `a && b && setsid etcd & echo` would put the whole list in a background subshell that keeps the
                     // session's stdout (the command never ends) and whose PID, not etcd's, lands in the pid file
-                    + "mkdir -p " + DATA + " /var/log && cd / || exit 1; setsid " + BIN + " " + args.replace("/DATA", DATA + "/data")
-                    + " >>" + LOG + " 2>&1 </dev/null & echo $! > " + PID);
+                    // etcd's own process writes the pid file before it starts (the shell execs etcd): a session cut between
+                    // starting it and recording its PID (vxlab killed mid-way) leaves no etcd that down cannot find
+                    + "mkdir -p " + DATA + " /var/log && cd / || exit 1; rm -f " + PID + "; setsid sh -c 'echo $$ > " + PID
+                    + " && exec \"$0\" \"$@\"' " + BIN + " " + args.replace("/DATA", DATA + "/data") + " >>" + LOG + " 2>&1 </dev/null &");
         }
         if (!r.ok()) {
             throw new VxlabException("starting etcd (" + mode + ") on " + m.node() + " failed: " + r.stderr().trim(),

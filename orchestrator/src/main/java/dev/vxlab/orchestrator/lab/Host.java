@@ -2,6 +2,8 @@ package dev.vxlab.orchestrator.lab;
 
 import dev.vxlab.core.net.Ip4;
 import dev.vxlab.orchestrator.VxlabException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -36,6 +38,17 @@ public interface Host {
     long spawn(List<String> cmd, Path log);
 
     boolean alive(long pid);
+
+    /** The command line of a running process (its argv), empty when it is not running or cannot be read. */
+    default List<String> commandLine(long pid) {
+        try {
+            String s = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"));
+            return s.isEmpty() ? List.of() : List.of(s.split("\0"));
+        } catch (IOException e) {
+            // the process ended, or is not ours to read: no command line
+            return List.of();
+        }
+    }
 
     /** Stops processes together: SIGTERM to all, then SIGKILL to those still there after {@code seconds}. */
     void stopAll(Collection<Long> pids, int seconds);

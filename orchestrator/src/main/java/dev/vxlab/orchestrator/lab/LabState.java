@@ -8,9 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a lab created, written to {@code <labdir>/state.json} as each object comes into being, so that
@@ -18,6 +20,9 @@ import java.util.Map;
  * Objects are recorded by name and by PID; nothing is ever found by pattern.
  */
 public final class LabState {
+    /** The state's file in the lab's directory. */
+    public static final String FILE = "state.json";
+
     private final Path file;
     private final Map<String, Object> data;
 
@@ -27,7 +32,7 @@ public final class LabState {
     }
 
     public static LabState load(Path labDir, String name) {
-        Path f = labDir.resolve("state.json");
+        Path f = labDir.resolve(FILE);
         if (Files.isRegularFile(f)) {
             try {
                 return new LabState(f, Json.parseObject(Files.readString(f, StandardCharsets.UTF_8)));
@@ -85,6 +90,17 @@ public final class LabState {
             ((List<Object>) l).remove(value);
             save();
         }
+    }
+
+    /** The keys the state holds now. */
+    public synchronized Set<String> keys() {
+        return Set.copyOf(data.keySet());
+    }
+
+    /** Drops every key but {@code keys} (a down that could not remove all keeps just what records the rest). */
+    public synchronized void retain(Collection<String> keys) {
+        data.keySet().retainAll(keys);
+        save();
     }
 
     /** PIDs by role ("sshd/kube1", "etcd"). */

@@ -4,6 +4,7 @@ import dev.vxlab.core.net.Ip4;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import dev.vxlab.orchestrator.transport.RemoteShell;
 import dev.vxlab.orchestrator.transport.SshjShell;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -30,8 +31,25 @@ public interface Machines {
     /** This machine's address on the underlay, where nodes reach an etcd run here; null when they cannot. */
     Ip4 hostAddress();
 
-    /** Removes what {@link #up} made, by the names and PIDs the lab's state recorded, and nothing else. */
-    void down();
+    /**
+     * Removes what {@link #up} made, by the names and PIDs the lab's state recorded, and nothing else. A node that
+     * does not answer does not stop the others: each one is cleaned, and what could not be removed comes back as a
+     * {@link Left} per node, still recorded in the lab's state (under {@link Left#stateKeys}) so that a later down
+     * finishes it. Empty: everything was removed.
+     */
+    List<Left> down();
+
+    /**
+     * What down could not remove on one node: {@code where} it was reached, {@code reason} (the node did not answer,
+     * or its cleanup failed), {@code hint} (what to try), {@code what} is left there (the agent, 3 files, ...), and
+     * the keys of the lab's state that record it.
+     */
+    record Left(String node, String where, String reason, String hint, List<String> what, List<String> stateKeys) {
+        public Left {
+            what = List.copyOf(what);
+            stateKeys = List.copyOf(stateKeys);
+        }
+    }
 
     /**
      * True when the machines are the lab's own (made by {@link #up}, removed whole by {@link #down}); false for hosts

@@ -30,10 +30,10 @@ public final class Providers {
         Machines create(LabSpec spec, LabState state, Context context);
     }
 
-    /** Takes a lab down from its recorded state, without its spec. */
+    /** Takes a lab down from its recorded state, without its spec; returns what it could not remove (see {@link Machines#down}). */
     @FunctionalInterface
     public interface StateTeardown {
-        void down(LabState state, Context context);
+        List<Machines.Left> down(LabState state, Context context);
     }
 
     /** {@code teardown}: null when the provider needs the lab's spec to take it down. */

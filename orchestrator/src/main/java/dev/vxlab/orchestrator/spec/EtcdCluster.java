@@ -19,6 +19,8 @@ import java.util.stream.Collectors;
 public final class EtcdCluster {
     /** The container of the etcd member on a node. */
     public static final String NODE_CONTAINER = "vxlab-etcd";
+    /** The most members a lab's etcd may have (etcd's own advice: 3 or 5). */
+    public static final int MAX_MEMBERS = 5;
 
     private EtcdCluster() {
     }

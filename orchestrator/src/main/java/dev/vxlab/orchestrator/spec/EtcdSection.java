@@ -17,8 +17,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 final class EtcdSection {
     static final List<String> KEYS = List.of("mode", "image", "prefix", "on", "members", "endpoints", "caFile", "certFile", "keyFile");
-    /** The most members a lab's etcd may have (etcd's own advice: 3 or 5). */
-    static final int MAX_MEMBERS = 5;
+    static final int MAX_MEMBERS = EtcdCluster.MAX_MEMBERS;
     private static final String MAJORITY = "etcd needs a majority of its members to agree on every write, so %d members survive no more"
             + " failures than %d do; use 1 (no failure survived), 3 (one) or 5 (two)";
 

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * etcd as a real 3-member cluster, as root: on the nodes ({@code on: [kube1, kube2, kube3]}, etcd processes in
  * the netns nodes) and on this machine ({@code members: 3}, three containers). One member killed: no route
  * changes, every lease is still renewed (a 10 s TTL, so a lease that was not renewed would be gone), the ping
- * matrix stays green and status shows the member down; `up` again starts it and it rejoins. Two members killed:
+ * matrix stays green and status shows the member down; `up` again starts it and it rejoins. One member frozen
+ * (SIGSTOP): the same. Two members killed:
  * status says the quorum is lost, the agents' /healthz turns 503 with the reason, and the routes stay; `up`
  * brings it back. Underlays 192.168.70-71.0/24, labs itclu and itclh.
  */
@@ -139,6 +140,20 @@ class EtcdClusterIT {
         assertEquals(0, again.code(), again.out() + again.err());
         assertTrue(again.out().contains("restarted on kube1, which rejoined"), again.out());
         assertEquals(List.of("healthy", "healthy", "healthy"), health(status("itclu")));
+
+        // one member frozen (SIGSTOP: its sockets stay open and answer nothing, as a hung VM's would): the agents
+        // whose calls it holds must time out and go on through the others
+        assertEquals(0, run("ssh", "itclu", "kube3", "--", "kill -STOP $(cat /run/vxlab-etcd.pid)").code());
+        try {
+            within(15, "status shows kube3's member down", () -> health(status("itclu")).get(2).equals("down"));
+            sleep(12);
+            Map<String, Object> frozen = status("itclu");
+            assertEquals(subnets, leased(frozen), "every lease renewed with one member frozen: " + frozen);
+            assertEquals(routes, routes("itclu", "kube1", "kube2", "kube3"), "no route changed with one member frozen");
+        } finally {
+            run("ssh", "itclu", "kube3", "--", "kill -CONT $(cat /run/vxlab-etcd.pid)");
+        }
+        within(15, "the thawed member healthy again", () -> health(status("itclu")).equals(List.of("healthy", "healthy", "healthy")));
 
         // two members killed: the quorum is lost, said plainly; the agents' /healthz says so; the routes stay
         assertEquals(0, run("ssh", "itclu", "kube2", "--", "kill $(cat /run/vxlab-etcd.pid)").code());

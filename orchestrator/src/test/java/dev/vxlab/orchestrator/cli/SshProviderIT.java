@@ -6,21 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vxlab.core.json.Json;
 import dev.vxlab.orchestrator.core.Lab;
-import dev.vxlab.orchestrator.lab.Host;
 import dev.vxlab.orchestrator.lab.LabState;
-import dev.vxlab.orchestrator.lab.LocalHost;
-import dev.vxlab.orchestrator.provider.netns.NetnsProvider;
-import dev.vxlab.orchestrator.spec.LabSpec;
-import dev.vxlab.orchestrator.spec.SpecLoader;
 import dev.vxlab.orchestrator.transport.RemoteShell;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,9 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code provider: ssh} for real, as root: three hosts vxlab's ssh provider knows nothing about, reached only
  * through their address, a key and a known_hosts file.
  *
- * <p>The hosts are made beforehand with the netns machinery ({@link NetnsProvider} on a lab of its own,
- * "itsshhosts", underlay 192.168.82.0/24, used nowhere else): namespaces, each with its own sshd in a private
- * mount and UTS namespace (overlays over /etc, /var and /opt), the lab's client key and known_hosts. Then the
+ * <p>The hosts are made beforehand with the netns machinery ({@link NetnsHosts}: a lab of its own,
+ * "itsshhosts", underlay 192.168.82.0/24, used nowhere else). Then the
  * lab under test ("itssh") is brought up on them with the CLI: etcd copied to the first host and reached
  * through a forwarded port, the files, the iptables rules, the agents, the ping matrix; a second {@code up}
  * changes nothing; {@code down} must leave every host as it found it — no agent, etcd, flannel.1, docker0,
@@ -53,119 +43,34 @@ class SshProviderIT {
     static final String LAB = "itssh";
     static final Map<String, String> IPS = new LinkedHashMap<>(Map.of("h1", "192.168.82.11", "h2", "192.168.82.12", "h3", "192.168.82.13"));
 
-    static final Host HOST = new LocalHost();
-    static Path home;
-    static String previousHome;
-    static NetnsProvider hosts;
-    static LabState hostsState;
-    static LabSpec hostsSpec;
+    static NetnsHosts hosts;
 
     @BeforeAll
-    static void hosts() throws IOException {
-        home = Files.createTempDirectory("vxlab-it-ssh-");
-        previousHome = System.getProperty("vxlab.state.home");
-        System.setProperty("vxlab.state.home", home.toString());
-        assertEquals(List.of(), namespaces(), "namespaces of an earlier run are left: ip netns del them first");
-        Path spec = home.resolve("hosts.yaml");
-        StringBuilder y = new StringBuilder(String.join("\n",
-                "# the hosts: made with the netns machinery, unknown to the ssh lab",
-                "name: " + HOSTS,
-                "provider: netns",
-                "network: {cidr: 10.247.0.0/16, subnetLen: 24, backend: vxlan, vni: 1, port: 8472, directRouting: false}",
-                "underlay: {cidr: 192.168.82.0/24, hostIp: 192.168.82.1, nat: true}",
-                "etcd: {mode: process, prefix: /coreos.com/network}",
-                "agent: {options: \"--iface=eth1\", leaseTtl: 24h}",
-                "firewall: none",
-                "nodes:", ""));
-        IPS.forEach((n, ip) -> y.append("  - {name: ").append(n).append(", ip: ").append(ip).append("}\n"));
-        Files.writeString(spec, y.toString(), StandardCharsets.UTF_8);
-        hostsSpec = SpecLoader.load(spec);
-        hostsState = LabState.load(home.resolve("hosts"), HOSTS);
-        hosts = new NetnsProvider(hostsSpec, hostsState, HOST, s -> { });
-        hosts.preflight();
-        hosts.up(s -> { });
+    static void hosts() {
+        hosts = NetnsHosts.make(HOSTS, "192.168.82.0/24", "10.247.0.0/16", IPS);
     }
 
     @AfterAll
-    static void teardown() throws IOException {
-        try {
-            if (Files.exists(Lab.dir(LAB))) {
-                run("down", LAB);
-            }
-            if (Files.exists(Lab.dir("itsshbad"))) {
-                run("down", "itsshbad");
-            }
-        } finally {
-            if (hostsState != null) {
-                NetnsProvider.down(hostsState, HOST, s -> { });
-            }
-            Lab.deleteTree(home);
-            if (previousHome == null) {
-                System.clearProperty("vxlab.state.home");
-            } else {
-                System.setProperty("vxlab.state.home", previousHome);
-            }
+    static void teardown() {
+        if (hosts != null) {
+            hosts.remove(LAB, "itsshbad");
         }
-        assertEquals(List.of(), namespaces(), "the hosts' namespaces are gone");
-    }
-
-    /** The namespaces of the hosts lab that exist now. */
-    static List<String> namespaces() {
-        return Arrays.stream(HOST.run("ip", "netns", "list").out().split("\n"))
-                .map(l -> l.split(" ")[0]).filter(n -> n.startsWith("vx-" + HOSTS + "-")).toList();
     }
 
     static LabUpIT.Run run(String... args) {
         return LabUpIT.run(args);
     }
 
-    static String ns(String node) {
-        return hosts.names().nodeNs(node);
-    }
-
-    static LabSpec.Node hostNode(String node) {
-        return hostsSpec.nodes().stream().filter(n -> n.name().equals(node)).findFirst().orElseThrow();
-    }
-
-    /** Runs {@code script} as root on a host, over its own sshd (the host's mount view). */
     static RemoteShell.Result onHost(String node, String script) {
-        try (RemoteShell sh = hosts.connect(hostNode(node))) {
-            return sh.exec(script);
-        }
+        return hosts.onHost(node, script);
     }
 
     static String inNs(String node, String... cmd) {
-        List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns(node)));
-        c.addAll(List.of(cmd));
-        Host.Result r = HOST.run(c);
-        assertTrue(r.ok(), c + ": " + r.out());
-        return r.out();
-    }
-
-    /** What vxlab may add to a host's network namespace: its links, addresses, routes and iptables rules. */
-    static String netState(String node) {
-        List<String> links = Arrays.stream(inNs(node, "ip", "-br", "link").split("\n")).map(l -> l.split("[ @]")[0]).sorted().toList();
-        return "links " + links + "\n" + inNs(node, "ip", "-br", "-4", "addr") + inNs(node, "ip", "route")
-                + inNs(node, "iptables", "-S") + inNs(node, "iptables", "-t", "nat", "-S");
+        return hosts.inNs(node, cmd);
     }
 
     static Map<String, String> netStates() {
-        Map<String, String> m = new LinkedHashMap<>();
-        IPS.keySet().forEach(n -> m.put(n, netState(n)));
-        return m;
-    }
-
-    /** The processes in a host's network namespace, once those of closed SSH sessions have ended. */
-    static Set<String> processes(String node, Set<String> expected) throws InterruptedException {
-        Set<String> now = Set.of();
-        for (int i = 0; i < 50; i++) {
-            now = new HashSet<>(Arrays.asList(HOST.run("ip", "netns", "pids", ns(node)).out().trim().split("\\s+")));
-            if (now.equals(expected)) {
-                break;
-            }
-            Thread.sleep(100);
-        }
-        return now;
+        return hosts.netStates();
     }
 
     static Path sshSpec(Path dir, String name, Path knownHosts) throws IOException {
@@ -178,7 +83,7 @@ class SshProviderIT {
                 "etcd: {mode: process, on: h1, prefix: /coreos.com/network}",
                 "agent: {options: \"--iface=eth1\", leaseTtl: 24h}",
                 "firewall: iptables",
-                "ssh: {user: root, identityFile: " + hosts.clientKey() + ", knownHosts: " + knownHosts + "}",
+                "ssh: {user: root, identityFile: " + hosts.provider.clientKey() + ", knownHosts: " + knownHosts + "}",
                 "nodes:", ""));
         // one node with its address under ssh.host, to read that path too
         y.append("  - {name: h1, ip: ").append(IPS.get("h1")).append("}\n");
@@ -217,11 +122,11 @@ class SshProviderIT {
     @Test
     @Order(2)
     void upVerifyRerunStatusDownLeavesTheHostsAsTheyWere(@TempDir Path dir) throws Exception {
-        Path known = Files.copy(hosts.knownHosts(), dir.resolve("known_hosts"));
+        Path known = Files.copy(hosts.provider.knownHosts(), dir.resolve("known_hosts"));
         Path spec = sshSpec(dir, LAB, known);
         // h2 already has a flanneld config of its own: vxlab replaces it and down puts it back
         String original = "# the admin's own, not vxlab's\nFLANNEL_OPTIONS=\"--iface=eth9\"\n";
-        try (RemoteShell sh = hosts.connect(hostNode("h2"))) {
+        try (RemoteShell sh = hosts.provider.connect(hosts.node("h2"))) {
             sh.put("/etc/sysconfig/flanneld", original.getBytes(StandardCharsets.UTF_8), "0640");
         }
         // h3 has a bridge docker0 already (as Docker makes it): down leaves it, without vxlab's address
@@ -292,8 +197,8 @@ class SshProviderIT {
 
         assertEquals(before, netStates(), "links, addresses, routes and iptables rules on the hosts are as before up");
         for (String node : IPS.keySet()) {
-            String sshd = String.valueOf(hostsState.pids().get("sshd/" + node));
-            assertEquals(Set.of(sshd), processes(node, Set.of(sshd)), node + ": only its sshd is left (no agent, no etcd)");
+            String sshd = hosts.sshd(node);
+            assertEquals(Set.of(sshd), hosts.settledPids(node, Set.of(sshd)), node + ": only its sshd is left (no agent, no etcd)");
             for (String path : made.get(node)) {
                 assertFalse(onHost(node, "[ -e '" + path + "' ]").ok(), node + ": " + path + " removed");
             }
@@ -310,7 +215,7 @@ class SshProviderIT {
     void aHostThatAlreadyRunsAFlannelIsRefusedAndItsDeviceSurvivesDown(@TempDir Path dir) throws IOException {
         inNs("h3", "ip", "link", "add", "flannel.1", "type", "vxlan", "id", "1", "dstport", "8472", "dev", "eth1", "nolearning");
         try {
-            Path spec = sshSpec(dir, "itsshflan", hosts.knownHosts());
+            Path spec = sshSpec(dir, "itsshflan", hosts.provider.knownHosts());
             LabUpIT.Run up = run("up", spec.toString());
             assertEquals(1, up.code(), up.out() + up.err());
             assertTrue(up.err().contains("h3") && up.err().contains("already has flannel.1")
@@ -324,15 +229,15 @@ class SshProviderIT {
             assertEquals(0, down.code(), down.out() + down.err());
             assertTrue(inNs("h3", "ip", "-br", "link").contains("flannel.1"), "down leaves the flannel device vxlab did not make");
         } finally {
-            HOST.run("ip", "-n", ns("h3"), "link", "del", "flannel.1");
+            NetnsHosts.HOST.run("ip", "-n", hosts.ns("h3"), "link", "del", "flannel.1");
         }
     }
 
     @Test
     @Order(4)
     void aSecondLabOnHostsAnotherLabHoldsIsRefusedWithItsNameAndTouchesNothingOfIt(@TempDir Path dir) throws IOException {
-        Path first = sshSpec(dir, "itssha", hosts.knownHosts());
-        Path second = sshSpec(dir, "itsshb", hosts.knownHosts());
+        Path first = sshSpec(dir, "itssha", hosts.provider.knownHosts());
+        Path second = sshSpec(dir, "itsshb", hosts.provider.knownHosts());
         try {
             LabUpIT.Run up = run("up", first.toString());
             assertEquals(0, up.code(), up.out() + up.err());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vxlab.core.json.Json;
 import dev.vxlab.orchestrator.VxlabException;
+import dev.vxlab.orchestrator.core.LabDown;
 import dev.vxlab.orchestrator.core.LabStatus;
 import dev.vxlab.orchestrator.core.Verification;
 import dev.vxlab.orchestrator.spec.SpecError;
@@ -19,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -178,5 +180,23 @@ class VxlabOutputTest {
         Map<?, ?> kube2 = (Map<?, ?>) ((List<?>) m.get("nodes")).get(1);
         assertEquals(List.of("node", "ip", "publicIp", "interface", "subnet", "vtepMac", "leaseExpiry", "agent"), List.copyOf(kube2.keySet()));
         assertEquals(null, kube2.get("subnet"));
+    }
+
+    @Test
+    void aDownThatLeftSomethingNamesTheHostWhatIsLeftAndWhatToTryOnStderrWithExitOne() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        LabDown.Result r = new LabDown.Result("lab1", true, List.of(new LabDown.Left("h2", "root@10.0.0.12:22",
+                "it did not answer: cannot open SSH to root@10.0.0.12:22: Connection refused", "once h2 answers again, `vxlab down lab1` finishes",
+                List.of("the agent vxlabd", "flannel.1"))), Path.of("/home/u/.vxlab/labs/lab1/state.json"));
+        int code = new Output(new PrintWriter(out), new PrintWriter(err), false).downIncomplete(r);
+        assertEquals(1, code);
+        assertEquals("", out.toString());
+        assertEquals("""
+                vxlab: lab lab1 is down except on h2 (root@10.0.0.12:22): it did not answer: cannot open SSH to root@10.0.0.12:22: Connection refused
+                  left on h2: the agent vxlabd; flannel.1
+                  hint: once h2 answers again, `vxlab down lab1` finishes
+                  the lab's state (/home/u/.vxlab/labs/lab1/state.json) keeps just that; everything else of the lab is removed
+                """, err.toString());
     }
 }

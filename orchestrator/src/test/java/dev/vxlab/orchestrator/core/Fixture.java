@@ -38,7 +38,10 @@ final class Fixture {
     LabContext context(boolean teardownFromState) {
         Providers.Context pc = new Providers.Context(host, home, s -> { });
         Providers providers = new Providers(pc, List.of(new Providers.Provider(LabSpec.Provider.NETNS, (spec, state, c) -> machines,
-                teardownFromState ? (state, c) -> events.add("teardown " + state.string("name")) : null)));
+                teardownFromState ? (state, c) -> {
+                    events.add("teardown " + state.string("name"));
+                    return machines.left;
+                } : null)));
         return new LabContext(home, host, providers, etcd, new Artifacts() {
             @Override
             public byte[] agentJar() {

@@ -80,23 +80,50 @@ class ProvisionerTest {
     void iptablesRulesAreAddedOnlyWhenMissingAndEachAddedOneIsRecorded() {
         LabState state = LabState.load(dir.resolve("state"), "prov");
         Provisioner p = new Provisioner(spec("firewall: iptables"), state);
-        node.on("iptables -C", FakeShell.ok("added\n"));
+        node.on("iptables -C", FakeShell.fail(""));
         Provisioner.Outcome first = p.firewall(node, "kube1");
         assertEquals("iptables rules changed", first.what() + " " + (first.changed() ? "changed" : "unchanged"));
         List<String> recorded = state.list("rules/kube1");
         assertFalse(recorded.isEmpty());
         recorded.forEach(r -> assertTrue(events.first("iptables -C " + r + " 2>/dev/null") >= 0, r));
+        recorded.forEach(r -> assertTrue(events.first("kube1 exec iptables -I " + r) >= 0, r));
 
         node.on("iptables -C", FakeShell.ok(""));
+        int inserts = (int) events.all().stream().filter(l -> l.contains("iptables -I")).count();
         assertFalse(p.firewall(node, "kube1").changed(), "a rule iptables -C finds is left alone");
+        assertEquals(inserts, events.all().stream().filter(l -> l.contains("iptables -I")).count());
         assertEquals(recorded, state.list("rules/kube1"));
     }
 
     @Test
-    void aFailingIptablesRuleSaysWhichRule() {
+    void aRuleIsRecordedBeforeItIsAddedSoThatAnUpStoppedThereLeavesNoRuleDownDoesNotKnow() {
+        LabState state = LabState.load(dir.resolve("state"), "prov");
+        node.on("iptables -C", FakeShell.fail(""));
+        node.on("iptables -I", FakeShell.fail("iptables: Resource temporarily unavailable."));
+        assertThrows(VxlabException.class, () -> new Provisioner(spec("firewall: iptables"), state).firewall(node, "kube1"));
+        // read back from disk: what down will find after vxlab stopped here
+        List<String> recorded = LabState.load(dir.resolve("state"), "prov").list("rules/kube1");
+        assertEquals(1, recorded.size(), "the rule whose insert was under way is recorded");
+        assertTrue(events.first("kube1 exec iptables -I " + recorded.get(0)) >= 0);
+    }
+
+    @Test
+    void aFailingIptablesRuleSaysWhichRuleAndWhere() {
         node.on("iptables -C", FakeShell.fail("iptables: command not found"));
+        node.on("iptables -I", FakeShell.fail("iptables: command not found"));
         VxlabException e = assertThrows(VxlabException.class, () -> new Provisioner(spec("firewall: iptables")).firewall(node, "kube1"));
-        assertTrue(e.getMessage().startsWith("iptables rule `") && e.getMessage().contains("command not found"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("iptables rule `") && e.getMessage().contains("failed on kube1: iptables: command not found"),
+                e.getMessage());
+    }
+
+    @Test
+    void theAgentWritesItsOwnPidFileBeforeItStartsAndTheRestartScriptWaitsForIt() {
+        String script = Provisioner.RESTART_SCRIPT;
+        // no window between starting the agent and recording its PID: an up killed there leaves no agent down cannot find
+        assertTrue(script.contains("setsid sh -c 'echo $$ > /run/vxlabd.pid && exec /opt/vxlab/bin/vxlabd'"), script);
+        assertFalse(script.contains("echo $! >"), "the PID is not written by the script after the start: " + script);
+        assertTrue(script.indexOf("rm -f /run/vxlabd.pid") < script.indexOf("setsid sh -c"), "the old agent's PID is gone first");
+        assertTrue(script.contains("while [ ! -s /run/vxlabd.pid ]"), "done only once the new PID is there: " + script);
     }
 
     @Test

@@ -63,8 +63,9 @@ class EtcdPlacementTest {
     @Test
     void onANodeThisMachinesEtcdIsCopiedThereAndTheNodeIsRecordedBeforeItStarts() {
         gateway.upFrom(local, 1);
-        kube1.on("setsid /opt/vxlab/etcd/bin/etcd", cmd -> {
+        kube1.on("setsid sh -c 'echo $$ > /run/vxlab-etcd.pid && exec \"$0\" \"$@\"' /opt/vxlab/etcd/bin/etcd --name 'kube1'", cmd -> {
             assertEquals("kube1", recorded("etcdOn"), "recorded before etcd starts on the node");
+            assertFalse(cmd.contains("echo $! >"), "etcd writes its own PID before it starts, not the session after: " + cmd);
             return FakeShell.ok("");
         });
         EtcdPlacement.Placed p = placement.start(spec("etcd: {mode: process, on: kube1, prefix: /coreos.com/network}"), shells(), () -> null, state);
@@ -72,7 +73,9 @@ class EtcdPlacementTest {
         assertEquals(List.of("http://192.168.90.11:2379"), p.endpoints());
         assertEquals(local, p.local());
         assertEquals("ELF etcd", kube1.file(NodeEtcd.BIN));
-        assertTrue(events.first("kube1 put " + NodeEtcd.BIN) < events.first("setsid " + NodeEtcd.BIN));
+        int start = events.first("setsid sh -c 'echo $$ > /run/vxlab-etcd.pid && exec \"$0\" \"$@\"' " + NodeEtcd.BIN + " '--name' 'kube1'");
+        assertTrue(start >= 0, events.all().toString());
+        assertTrue(events.first("kube1 put " + NodeEtcd.BIN) < start);
     }
 
     @Test
@@ -128,7 +131,37 @@ class EtcdPlacementTest {
         placement.start(spec("etcd: {mode: process, prefix: /coreos.com/network}"), shells(), () -> Ip4.parse("192.168.90.1"), state);
         long pid = LabState.load(dir.resolve("state"), "etcdlab").pids().get("etcd");
         assertTrue(host.alive(pid));
-        assertTrue(events.first("host spawn setsid etcd --name vxlab-etcdlab") >= 0, events.all().toString());
+        assertTrue(events.first("host spawn setsid sh -c echo $$ > \"$0\" && exec \"$@\" " + dir.resolve("state/etcd.pid")
+                + " etcd --name vxlab-etcdlab") >= 0, events.all().toString());
+    }
+
+    /** What an up killed between starting etcd here and recording its PID leaves: etcd running, its own pid file. */
+    long unrecordedEtcd(String dataDir) throws Exception {
+        long pid = host.spawn(List.of("etcd", "--name", "vxlab-etcdlab", "--data-dir", dataDir), null);
+        Files.createDirectories(dir.resolve("state"));
+        Files.writeString(dir.resolve("state/etcd.pid"), pid + "\n");
+        return pid;
+    }
+
+    @Test
+    void anEtcdWhosePidWasNotRecordedIsFoundByItsOwnPidFileAtTheNextUpAndStoppedByDown() throws Exception {
+        long pid = unrecordedEtcd(dir.resolve("state/etcd/data").toString());
+        gateway.upFrom("http://192.168.90.1:2379", 0);
+        EtcdPlacement.Placed p = placement.start(spec("etcd: {mode: process, prefix: /coreos.com/network}"), shells(), () -> Ip4.parse("192.168.90.1"), state);
+        assertTrue(p.report().contains("already running"), p.report());
+        assertEquals(pid, LabState.load(dir.resolve("state"), "etcdlab").pids().get("etcd"), "the running etcd is recorded, not started again");
+
+        state.pid("etcd", null);
+        placement.stop(state);
+        assertTrue(events.all().contains("host stop [" + pid + "]"), "down stops it by the PID it wrote: " + events.all());
+    }
+
+    @Test
+    void aPidFileWhoseProcessIsNotThisLabsEtcdIsLeftAlone() throws Exception {
+        long other = unrecordedEtcd("/var/lib/someone-elses-etcd");
+        placement.stop(state);
+        assertFalse(events.all().stream().anyMatch(l -> l.startsWith("host stop")), "process " + other + " is not the lab's: " + events.all());
+        assertTrue(host.alive(other));
     }
 
     @Test
@@ -206,7 +239,7 @@ class EtcdPlacementTest {
             sh.on("docker inspect", FakeShell.fail(""));
         }
         // no member is waited for before the last one is started: the first is healthy only once a majority runs
-        kube3.on("setsid /opt/vxlab/etcd/bin/etcd", cmd -> {
+        kube3.on("/opt/vxlab/etcd/bin/etcd '--name' 'kube3'", cmd -> {
             assertEquals(1, gateway.checks(forwarded(kube1)), "kube1 asked only whether it already ran");
             return FakeShell.ok("");
         });
@@ -258,7 +291,8 @@ class EtcdPlacementTest {
             assertTrue(host.alive(pids.get(role)), role);
         }
         String cluster = "vxlab-etcdlab=http://192.168.90.1:2380,vxlab-etcdlab-2=http://192.168.90.1:22380,vxlab-etcdlab-3=http://192.168.90.1:32380";
-        assertTrue(events.first("host spawn setsid etcd --name vxlab-etcdlab-3 --data-dir " + dir.resolve("state").resolve("etcd").resolve("data-3")) >= 0,
+        assertTrue(events.first("host spawn setsid sh -c echo $$ > \"$0\" && exec \"$@\" " + dir.resolve("state/etcd-3.pid")
+                + " etcd --name vxlab-etcdlab-3 --data-dir " + dir.resolve("state").resolve("etcd").resolve("data-3")) >= 0,
                 events.all().toString());
         assertTrue(events.first("--initial-cluster " + cluster + " ") >= 0, events.all().toString());
     }

@@ -19,6 +19,7 @@ public final class FakeHost implements Host {
     private final List<Map.Entry<String, Function<List<String>, Result>>> rules = new CopyOnWriteArrayList<>();
     private final List<Long> alive = new CopyOnWriteArrayList<>();
     private final AtomicLong nextPid = new AtomicLong(4000);
+    private final Map<Long, List<String>> commandLines = new java.util.concurrent.ConcurrentHashMap<>();
 
     public FakeHost(Events events) {
         this.events = events;
@@ -50,7 +51,14 @@ public final class FakeHost implements Host {
         long pid = nextPid.incrementAndGet();
         events.add("host spawn " + String.join(" ", cmd) + " -> " + pid);
         alive.add(pid);
+        commandLines.put(pid, List.copyOf(cmd));
         return pid;
+    }
+
+    /** A spawned process's command line while it runs; none for any other PID (this machine's /proc is never read). */
+    @Override
+    public List<String> commandLine(long pid) {
+        return alive.contains(pid) ? commandLines.getOrDefault(pid, List.of()) : List.of();
     }
 
     @Override

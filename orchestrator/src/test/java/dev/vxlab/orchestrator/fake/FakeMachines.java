@@ -7,6 +7,7 @@ import dev.vxlab.orchestrator.transport.RemoteShell;
 import dev.vxlab.orchestrator.transport.SshjShell;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -23,6 +24,8 @@ public final class FakeMachines implements Machines {
     public Ip4 hostAddress = Ip4.parse("192.168.90.1");
     public Runnable atPreflight = () -> { };
     public Runnable atUp = () -> { };
+    /** What down says it could not remove (a node that did not answer). */
+    public List<Left> left = List.of();
 
     public FakeMachines(Events events) {
         this.events = events;
@@ -63,8 +66,9 @@ public final class FakeMachines implements Machines {
     }
 
     @Override
-    public void down() {
+    public List<Left> down() {
         events.add("machines down");
+        return left;
     }
 
     @Override

@@ -75,8 +75,8 @@ public final class NetnsProvider implements Machines {
     }
 
     @Override
-    public void down() {
-        down(state, host, verbose);
+    public List<Left> down() {
+        return down(state, host, verbose);
     }
 
     /** A netns node runs this machine's programs: its /usr is the machine's. */
@@ -114,20 +114,34 @@ public final class NetnsProvider implements Machines {
         ensureKeys();
         String sw = names.switchNs();
         if (ensureNs(sw)) {
-            host.must("create the switch", "ip", "-n", sw, "link", "add", "br0", "type", "bridge");
-            host.must("create the switch", "ip", "-n", sw, "link", "set", "br0", "up");
+            // every node's eth1 and the root link end in the switch: a new switch means all of them are wired anew
+            state.put(WIRED, null);
         }
+        wire(sw, () -> {
+            if (!host.run("ip", "-n", sw, "link", "show", "dev", "br0").ok()) {
+                host.must("create the switch", "ip", "-n", sw, "link", "add", "br0", "type", "bridge");
+            }
+            host.must("create the switch", "ip", "-n", sw, "link", "set", "br0", "up");
+        });
         String link = names.rootLink();
         if (!host.run("ip", "link", "show", "dev", link).ok()) {
             state.add("rootLinks", link);
+            state.remove(WIRED, link);
             host.must("link the root namespace to the lab", "ip", "link", "add", link, "type", "veth", "peer", "name", "uplink", "netns", sw);
-            host.must("link the root namespace to the lab", "ip", "-n", sw, "link", "set", "uplink", "master", "br0", "up");
-            host.must("address the lab's host link", "ip", "addr", "add", spec.underlay().hostIp() + "/" + spec.underlay().cidr().prefixLen(),
-                    "dev", link);
-            host.must("bring up the lab's host link", "ip", "link", "set", link, "up");
+        }
+        // a link of that name that vxlab did not record is not the lab's: left as it is
+        if (state.list("rootLinks").contains(link)) {
+            wire(link, () -> {
+                host.must("link the root namespace to the lab", "ip", "-n", sw, "link", "set", "uplink", "master", "br0", "up");
+                host.must("address the lab's host link", "ip", "addr", "replace", spec.underlay().hostIp() + "/" + spec.underlay().cidr().prefixLen(),
+                        "dev", link);
+                host.must("bring up the lab's host link", "ip", "link", "set", link, "up");
+            });
         }
         if (spec.underlay().nat()) {
-            ensureNs(names.natNs());
+            String nat = names.natNs();
+            ensureNs(nat);
+            wire(nat, () -> { });
         }
         List<String> started = new ArrayList<>();
         int i = 0;
@@ -144,46 +158,103 @@ public final class NetnsProvider implements Machines {
         return started;
     }
 
-    private boolean ensureNs(String ns) {
-        if (host.run("ip", "netns", "exec", ns, "true").ok()) {
-            state.add("namespaces", ns);
-            return false;
+    /**
+     * The lab's state key listing the namespaces and links whose wiring is complete. A namespace is recorded before it
+     * is made, and its wiring (links, addresses, routes) is marked done only after its last command: an {@code up}
+     * stopped half-way leaves a namespace that the next {@code up} finds unmarked and wires again, each command made
+     * so that it is a no-op for what is there already (a link is added only when missing; addresses and routes are
+     * replaced). A marked one is not touched again, so a re-run costs no command for it.
+     */
+    static final String WIRED = "wired";
+
+    /** Runs {@code wiring} for {@code what} (a namespace or link) unless it was completed before; its loopback comes up first. */
+    private void wire(String what, Runnable wiring) {
+        if (state.list(WIRED).contains(what)) {
+            return;
         }
+        if (state.list("namespaces").contains(what)) {
+            host.must("bring up " + what + "'s loopback", "ip", "-n", what, "link", "set", "lo", "up");
+        }
+        wiring.run();
+        state.add(WIRED, what);
+    }
+
+    /** Makes the namespace when it is missing (recorded first); true when it was made now. */
+    private boolean ensureNs(String ns) {
         // recorded before it is made: down removes it even when vxlab stops right after this line
         state.add("namespaces", ns);
+        if (host.run("ip", "netns", "exec", ns, "true").ok()) {
+            return false;
+        }
+        state.remove(WIRED, ns);
         host.must("create namespace " + ns, "ip", "netns", "add", ns);
-        host.must("create namespace " + ns, "ip", "-n", ns, "link", "set", "lo", "up");
         return true;
     }
 
     private boolean ensureNode(LabSpec.Node node, int index) {
         String ns = names.nodeNs(node.name());
-        if (ensureNs(ns)) {
+        ensureNs(ns);
+        wire(ns, () -> {
             String port = "e" + index;
-            host.must("wire " + node.name() + "'s eth1", "ip", "link", "add", "eth1", "netns", ns, "type", "veth", "peer", "name", port,
-                    "netns", names.switchNs());
+            if (!host.run("ip", "-n", ns, "link", "show", "dev", "eth1").ok()) {
+                host.must("wire " + node.name() + "'s eth1", "ip", "link", "add", "eth1", "netns", ns, "type", "veth", "peer", "name", port,
+                        "netns", names.switchNs());
+            }
             host.must("wire " + node.name() + "'s eth1", "ip", "-n", names.switchNs(), "link", "set", port, "master", "br0", "up");
-            host.must("address " + node.name() + "'s eth1", "ip", "-n", ns, "addr", "add",
+            host.must("address " + node.name() + "'s eth1", "ip", "-n", ns, "addr", "replace",
                     node.ip() + "/" + spec.underlay().cidr().prefixLen(), "dev", "eth1");
             host.must("bring up " + node.name() + "'s eth1", "ip", "-n", ns, "link", "set", "eth1", "up");
             if (spec.underlay().nat()) {
                 String stub = "n" + index;
-                host.must("wire " + node.name() + "'s NAT eth0", "ip", "link", "add", "eth0", "netns", ns, "type", "veth", "peer", "name",
-                        stub, "netns", names.natNs());
+                if (!host.run("ip", "-n", ns, "link", "show", "dev", "eth0").ok()) {
+                    host.must("wire " + node.name() + "'s NAT eth0", "ip", "link", "add", "eth0", "netns", ns, "type", "veth", "peer", "name",
+                            stub, "netns", names.natNs());
+                }
                 host.must("wire " + node.name() + "'s NAT eth0", "ip", "-n", names.natNs(), "link", "set", stub, "up");
-                host.must("address " + node.name() + "'s eth0", "ip", "-n", ns, "addr", "add", "10.0.2.15/24", "dev", "eth0");
+                host.must("address " + node.name() + "'s eth0", "ip", "-n", ns, "addr", "replace", "10.0.2.15/24", "dev", "eth0");
                 host.must("bring up " + node.name() + "'s eth0", "ip", "-n", ns, "link", "set", "eth0", "up");
-                host.must("route " + node.name() + "'s default via eth0", "ip", "-n", ns, "route", "add", "default", "via", "10.0.2.2",
+                host.must("route " + node.name() + "'s default via eth0", "ip", "-n", ns, "route", "replace", "default", "via", "10.0.2.2",
                         "dev", "eth0");
             }
             host.must("enable forwarding on " + node.name(), "ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.ip_forward=1");
-        }
+        });
         Long pid = state.pids().get("sshd/" + node.name());
         if (pid != null && host.alive(pid)) {
             return false;
         }
+        Long unrecorded = unrecordedSshd(node, ns);
+        if (unrecorded != null) {
+            state.pid("sshd/" + node.name(), unrecorded);
+            return false;
+        }
         startSshd(node, ns);
         return true;
+    }
+
+    /** The file where a node's sshd writes its own PID before it starts, in the node's directory of the lab state. */
+    private Path sshdPidFile(LabSpec.Node node) {
+        return state.dir().resolve("nodes").resolve(node.name()).resolve("sshd.pid");
+    }
+
+    /**
+     * A PID cannot be recorded before its process exists: an {@code up} stopped between starting a node's sshd and
+     * recording its PID leaves an sshd that the state does not name (down still stops it: it runs in the node's
+     * namespace). The sshd wrote its PID itself before it started; when that process runs and is in the node's
+     * network namespace, it is that sshd, and it is recorded now instead of starting a second one.
+     */
+    private Long unrecordedSshd(LabSpec.Node node, String ns) {
+        try {
+            Path f = sshdPidFile(node);
+            if (!Files.isRegularFile(f)) {
+                return null;
+            }
+            long pid = Long.parseLong(Files.readString(f, StandardCharsets.UTF_8).strip());
+            return host.alive(pid) && host.run("ip", "netns", "identify", Long.toString(pid)).out().strip().equals(ns) ? pid : null;
+        } catch (NumberFormatException e) {
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The node's directory of the lab state as the node's own mount namespace shows it. */
@@ -232,6 +303,8 @@ public final class NetnsProvider implements Machines {
                     + "if [ -n \"$h\" ] && [ -d \"$h\" ]; then mount --bind \"$d/root\" \"$h\"; fi; "
                     + "mkdir -p /run/sshd /run/flannel /etc/sysconfig /etc/firewalld /etc/systemd/system /var/lib/vxlab /var/log; "
                     + "echo \"$1\" > /etc/hostname; "
+                    // this shell's PID is sshd's (exec): written before sshd starts, for an up stopped before it records it
+                    + "echo $$ > " + NODE_DIR + "/sshd.pid; "
                     + "exec /usr/sbin/sshd -D -e -f " + NODE_DIR + "/sshd_config";
             List<String> cmd = List.of("setsid", "ip", "netns", "exec", ns, "unshare", "--mount", "--uts", "--propagation", "private",
                     "--", "sh", "-c", script, "vxlab-node", node.name(), dir.toString());
@@ -293,8 +366,11 @@ public final class NetnsProvider implements Machines {
      * Removes what the state file records: the processes in the lab's namespaces (agents, test pings) and the
      * recorded ones (sshd), all asked to stop at once and killed after 5 s; then etcd; then the namespaces
      * and the root link. Only recorded names and PIDs, and processes inside the lab's own namespaces.
+     *
+     * <p>Nothing here goes over SSH: a node is namespaces and processes of this machine, found by the names and PIDs
+     * recorded, so a node whose sshd died (or hangs) comes down like the others, and nothing is ever left.
      */
-    public static void down(LabState state, Host host, Consumer<String> verbose) {
+    public static List<Left> down(LabState state, Host host, Consumer<String> verbose) {
         List<String> namespaces = state.list("namespaces");
         List<Long> nodeProcesses = new ArrayList<>();
         for (String ns : namespaces) {
@@ -320,11 +396,14 @@ public final class NetnsProvider implements Machines {
         }
         for (String ns : namespaces) {
             host.run("ip", "netns", "del", ns);
+            state.remove(WIRED, ns);
             state.remove("namespaces", ns);
         }
         for (String link : state.list("rootLinks")) {
             host.run("ip", "link", "del", link);
+            state.remove(WIRED, link);
             state.remove("rootLinks", link);
         }
+        return List.of();
     }
 }

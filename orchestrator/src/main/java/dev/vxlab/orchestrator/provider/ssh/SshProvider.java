@@ -11,6 +11,9 @@ import dev.vxlab.orchestrator.provider.Machines;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import dev.vxlab.orchestrator.transport.RemoteShell;
 import dev.vxlab.orchestrator.transport.SshjShell;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -124,17 +127,52 @@ public final class SshProvider implements Machines {
     /**
      * Cleans up the hosts vxlab ever opened a session to; a host it never got onto (its key unknown, the host
      * down at {@code up}) was not changed, so an {@code up} refused there does not leave a lab that cannot be
-     * taken down.
+     * taken down. A host that does not answer (down, its sshd stopped, its key changed) or whose cleanup fails does
+     * not stop the others: it comes back as a {@link Left}, and what the state records of it stays for the next down.
      */
     @Override
-    public void down() {
+    public List<Left> down() {
         List<String> reached = state.list(REACHED);
+        List<Left> left = Collections.synchronizedList(new ArrayList<>());
         Parallel.forEach(spec.nodes().stream().filter(n -> reached.contains(n.name())).toList(), node -> {
-            try (RemoteShell sh = open(recorded(node))) {
-                NodeCleanup.run(sh, spec, state, node.name());
+            SshjShell.Target t = recorded(node);
+            Left l = cleanUp(node.name(), t);
+            if (l != null) {
+                left.add(l);
+                return;
             }
             state.remove(REACHED, node.name());
             state.put(TARGET + node.name(), null);
         });
+        List<String> order = spec.nodes().stream().map(LabSpec.Node::name).toList();
+        return left.stream().sorted(Comparator.comparingInt(l -> order.indexOf(l.node()))).toList();
+    }
+
+    /**
+     * One host's cleanup; null when it is done, else what is left there. The failure becomes data here, per host, so
+     * that every other host is still cleaned and down can say all that is left at once.
+     */
+    private Left cleanUp(String node, SshjShell.Target t) {
+        RemoteShell sh;
+        try {
+            sh = open(t);
+        } catch (VxlabException e) {
+            // the connection's own hint too: a changed host key, a user without sudo need more than waiting
+            return left(node, t, "it did not answer: " + e.getMessage(), "once " + node + " answers again (is the host up, its sshd running?"
+                    + " try: ssh -p " + t.port() + " " + t.user() + "@" + t.host() + " true), `vxlab down " + spec.name() + "` finishes the job"
+                    + (e.hint() == null ? "" : "; " + e.hint()));
+        }
+        try (sh) {
+            NodeCleanup.run(sh, spec, state, node);
+            return null;
+        } catch (VxlabException e) {
+            return left(node, t, e.getMessage(), e.hint());
+        }
+    }
+
+    private Left left(String node, SshjShell.Target t, String reason, String hint) {
+        return new Left(node, t.where(), reason, hint, NodeCleanup.leftBehind(spec, state, node),
+                List.of(REACHED, TARGET + node, Provisioner.MADE_FILES + node,
+                Provisioner.SAVED_FILES + node, Provisioner.ADDED_RULES + node));
     }
 }

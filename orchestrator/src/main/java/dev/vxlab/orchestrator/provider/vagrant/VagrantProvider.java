@@ -178,12 +178,18 @@ public final class VagrantProvider implements Machines {
         return host.hasAddress(spec.underlay().hostIp()) ? spec.underlay().hostIp() : null;
     }
 
+    /**
+     * {@code vagrant destroy -f}: Vagrant removes each machine through its provider (VirtualBox, libvirt, Docker),
+     * not over the machine's SSH, so a machine whose sshd does not answer is removed like the others and nothing is
+     * left. When Vagrant itself fails, the whole state stays and down can be run again.
+     */
     @Override
-    public void down() {
+    public List<Left> down() {
         Host.Result r = vagrant(List.of("destroy", "-f"), 600);
         if (!r.ok()) {
             throw new VxlabException("vagrant destroy failed:\n    " + r.tail().replace("\n", "\n    "), "vagrant status; vagrant destroy -f");
         }
+        return List.of();
     }
 
     private Host.Result vagrant(List<String> args, int timeoutSeconds) {

@@ -1,6 +1,7 @@
 package dev.vxlab.orchestrator.provider.netns;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,5 +76,60 @@ class NetnsProviderTest {
         assertEquals(List.of(), after.list("namespaces"));
         assertEquals(List.of(), after.list("rootLinks"));
         assertEquals(0, after.pids().size());
+    }
+
+    @Test
+    void namespacesAnUpLeftHalfMadeAreWiredAgainAndWiredOnesAreNotTouched() {
+        NetnsNames names = new NetnsNames("nslab");
+        LabState state = LabState.load(dir.resolve("state"), "nslab");
+        // an up killed half-way: every namespace made (ip netns exec answers), the switch without br0, kube2 without eth1
+        for (String ns : List.of(names.switchNs(), names.natNs(), names.nodeNs("kube1"), names.nodeNs("kube2"), names.nodeNs("kube3"))) {
+            state.add("namespaces", ns);
+        }
+        state.add("rootLinks", names.rootLink());
+        for (String n : List.of("kube1", "kube2", "kube3")) {
+            state.pid("sshd/" + n, host.spawn(List.of("sshd", n), null));
+        }
+        host.on("ip -n " + names.switchNs() + " link show dev br0", new Host.Result(1, "Device \"br0\" does not exist."));
+        host.on("ip -n " + names.nodeNs("kube2") + " link show dev eth1", new Host.Result(1, "Device \"eth1\" does not exist."));
+        NetnsProvider p = new NetnsProvider(Specs.load(dir, "nslab", "netns"), state, host, s -> { });
+
+        // the fake routes lead nowhere: the build stops before contacting any sshd, having sent nothing
+        assertThrows(VxlabException.class, () -> p.build(s -> { }));
+        List<String> e = events.all();
+        assertTrue(e.contains("host run ip -n " + names.switchNs() + " link add br0 type bridge"), e.toString());
+        assertTrue(e.stream().anyMatch(l -> l.startsWith("host run ip link add eth1 netns " + names.nodeNs("kube2") + " ")), e.toString());
+        assertFalse(e.stream().anyMatch(l -> l.startsWith("host run ip link add eth1 netns " + names.nodeNs("kube1") + " ")),
+                "kube1's eth1 is there: not made again");
+        assertFalse(e.stream().anyMatch(l -> l.startsWith("host run ip link add " + names.rootLink())), "the root link is there");
+        for (String n : List.of("kube1", "kube2", "kube3")) {
+            assertTrue(e.contains("host run ip -n " + names.nodeNs(n) + " addr replace 192.168.90.1" + n.charAt(4) + "/24 dev eth1"), n);
+            assertTrue(e.contains("host run ip -n " + names.nodeNs(n) + " route replace default via 10.0.2.2 dev eth0"), n);
+        }
+        assertTrue(e.contains("host run ip -n " + names.natNs() + " link set lo up"), "a namespace made just before the kill gets its loopback");
+        assertEquals(List.of(names.switchNs(), names.rootLink(), names.natNs(), names.nodeNs("kube1"), names.nodeNs("kube2"), names.nodeNs("kube3")),
+                LabState.load(dir.resolve("state"), "nslab").list("wired"));
+
+        int before = events.all().size();
+        assertThrows(VxlabException.class, () -> p.build(s -> { }));
+        List<String> again = events.all().subList(before, events.all().size());
+        assertFalse(again.stream().anyMatch(l -> l.contains(" link add ") || l.contains(" replace ") || l.contains(" set ")),
+                "a wired namespace is not touched again: " + again);
+    }
+
+    @Test
+    void anSshdWhosePidWasNotRecordedIsFoundByTheFileItWroteAndNotStartedTwice() throws Exception {
+        NetnsNames names = new NetnsNames("nslab");
+        LabState state = LabState.load(dir.resolve("state"), "nslab");
+        for (String n : List.of("kube1", "kube2", "kube3")) {
+            long pid = host.spawn(List.of("sshd", n), null);
+            java.nio.file.Files.createDirectories(dir.resolve("state/nodes/" + n));
+            java.nio.file.Files.writeString(dir.resolve("state/nodes/" + n + "/sshd.pid"), pid + "\n");
+            host.on("ip netns identify " + pid, new Host.Result(0, names.nodeNs(n) + "\n"));
+        }
+        NetnsProvider p = new NetnsProvider(Specs.load(dir, "nslab", "netns"), state, host, s -> { });
+        assertThrows(VxlabException.class, () -> p.build(s -> { }));
+        assertFalse(events.all().stream().anyMatch(l -> l.startsWith("host spawn setsid ip netns exec")), "no second sshd: " + events.all());
+        assertEquals(3, LabState.load(dir.resolve("state"), "nslab").pids().size(), "each one found is recorded");
     }
 }
