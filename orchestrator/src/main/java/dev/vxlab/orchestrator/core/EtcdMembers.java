@@ -1,6 +1,10 @@
 package dev.vxlab.orchestrator.core;
 
+import dev.vxlab.core.etcd.GatewayCluster;
 import dev.vxlab.orchestrator.VxlabException;
+import dev.vxlab.orchestrator.doctor.EtcdFacts;
+import dev.vxlab.orchestrator.etcd.EtcdGateway;
+import dev.vxlab.orchestrator.etcd.HttpEtcdGateway;
 import dev.vxlab.orchestrator.etcd.NodeEtcd;
 import dev.vxlab.orchestrator.provider.Machines;
 import dev.vxlab.orchestrator.spec.EtcdCluster;
@@ -8,6 +12,7 @@ import dev.vxlab.orchestrator.spec.LabSpec;
 import dev.vxlab.orchestrator.transport.RemoteShell;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The lab's etcd members, each where vxlab reaches it from here: a member on this machine at its client URL, a
@@ -48,6 +53,29 @@ final class EtcdMembers implements AutoCloseable {
             }
         }
         return new EtcdMembers(members, shells);
+    }
+
+    /** Every member vxlab started for the lab that is up, asked how it is (its status and /health), in the spec's order. */
+    static List<EtcdFacts.Member> health(Lab l, Machines machines) {
+        List<EtcdFacts.Member> out = new ArrayList<>();
+        if (l.state().string("etcdEndpoint") == null && l.state().string("etcdOn") == null) {
+            return out;
+        }
+        EtcdGateway gateway = new HttpEtcdGateway();
+        try (EtcdMembers reach = reach(l.spec(), machines)) {
+            for (Reached r : reach.members()) {
+                EtcdCluster.Member m = r.member();
+                if (r.local() == null) {
+                    out.add(new EtcdFacts.Member(m.name(), m.where(), m.clientUrl(), EtcdQuorum.UNREACHABLE, false));
+                    continue;
+                }
+                Optional<GatewayCluster.Status> said = gateway.memberStatus(r.local());
+                String health = said.isEmpty() ? EtcdQuorum.DOWN : !said.get().hasLeader() ? EtcdQuorum.NO_LEADER
+                        : gateway.healthy(r.local()) ? EtcdQuorum.HEALTHY : EtcdQuorum.UNHEALTHY;
+                out.add(new EtcdFacts.Member(m.name(), m.where(), m.clientUrl(), health, said.map(GatewayCluster.Status::isLeader).orElse(false)));
+            }
+        }
+        return out;
     }
 
     List<Reached> members() {

@@ -1,10 +1,11 @@
 package dev.vxlab.orchestrator.core;
 
+import dev.vxlab.orchestrator.doctor.EtcdFacts;
 import java.util.List;
 
 /** What the members' answers mean for the lab (pure): quorum held or lost, and what a lost one does to the overlay. */
 final class EtcdQuorum {
-    static final String HEALTHY = "healthy";
+    static final String HEALTHY = EtcdFacts.Member.HEALTHY;
     static final String UNHEALTHY = "unhealthy";
     static final String NO_LEADER = "no leader";
     static final String DOWN = "down";

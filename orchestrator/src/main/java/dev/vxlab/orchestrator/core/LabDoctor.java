@@ -73,8 +73,10 @@ public final class LabDoctor {
     private static EtcdFacts etcd(Lab l, Machines machines) {
         LabLeases read = LabLeases.read(l, machines);
         String where = read.etcdOn() != null ? "on " + read.etcdOn() : read.endpoint();
+        // a cluster's members, each asked (VX018); one etcd is asked only for its leases (VX013), as before
+        List<EtcdFacts.Member> members = l.spec().etcd().members() > 1 ? EtcdMembers.health(l, machines) : List.of();
         if (read.error() != null) {
-            return EtcdFacts.unreadable(where, read.error());
+            return EtcdFacts.unreadable(where, read.error()).withMembers(members);
         }
         String prefix = l.spec().etcd().prefix();
         List<EtcdFacts.LeaseFact> leases = new ArrayList<>();
@@ -83,7 +85,7 @@ public final class LabDoctor {
             leases.add(new EtcdFacts.LeaseFact(SubnetKey.of(prefix, lease.subnet()), lease.subnet(), lease.attrs().toJson(),
                     lease.attrs(), e.getValue()));
         }
-        return new EtcdFacts(where, null, read.config(), leases);
+        return new EtcdFacts(where, null, read.config(), leases, members);
     }
 
     /** A text file of the orchestrator's jar (a script run on the nodes). */

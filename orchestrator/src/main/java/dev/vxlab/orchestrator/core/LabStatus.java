@@ -1,13 +1,9 @@
 package dev.vxlab.orchestrator.core;
 
-import dev.vxlab.core.etcd.GatewayCluster;
 import dev.vxlab.core.lease.Lease;
 import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.deploy.Provisioner;
-import dev.vxlab.orchestrator.etcd.EtcdGateway;
-import dev.vxlab.orchestrator.etcd.HttpEtcdGateway;
 import dev.vxlab.orchestrator.provider.Machines;
-import dev.vxlab.orchestrator.spec.EtcdCluster;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import dev.vxlab.orchestrator.transport.RemoteShell;
 import java.io.IOException;
@@ -18,7 +14,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * {@code vxlab status}: the labs that are up, or one lab's nodes — each with its lease as etcd holds it (public
@@ -102,24 +97,7 @@ public final class LabStatus {
 
     /** Every member vxlab started, asked how it is (its status and /health), in the order of the spec. */
     private List<EtcdMember> members(Lab l, Machines machines) {
-        List<EtcdMember> out = new ArrayList<>();
-        if (l.state().string("etcdEndpoint") == null && l.state().string("etcdOn") == null) {
-            return out;
-        }
-        EtcdGateway gateway = new HttpEtcdGateway();
-        try (EtcdMembers reach = EtcdMembers.reach(l.spec(), machines)) {
-            for (EtcdMembers.Reached r : reach.members()) {
-                EtcdCluster.Member m = r.member();
-                if (r.local() == null) {
-                    out.add(new EtcdMember(m.name(), m.where(), m.clientUrl(), EtcdQuorum.UNREACHABLE, false));
-                    continue;
-                }
-                Optional<GatewayCluster.Status> said = gateway.memberStatus(r.local());
-                String health = said.isEmpty() ? EtcdQuorum.DOWN : !said.get().hasLeader() ? EtcdQuorum.NO_LEADER
-                        : gateway.healthy(r.local()) ? EtcdQuorum.HEALTHY : EtcdQuorum.UNHEALTHY;
-                out.add(new EtcdMember(m.name(), m.where(), m.clientUrl(), health, said.map(GatewayCluster.Status::isLeader).orElse(false)));
-            }
-        }
-        return out;
+        return EtcdMembers.health(l, machines).stream()
+                .map(m -> new EtcdMember(m.name(), m.on(), m.clientUrl(), m.health(), m.leader())).toList();
     }
 }

@@ -8,8 +8,27 @@ import java.util.List;
 /**
  * What etcd held when the doctor read it: the network config and every lease with the seconds it has left
  * ({@code ttl} null when the key has no etcd lease). {@code error} is set when etcd could not be read.
+ * {@code members}: each member vxlab started and how it answered (empty: an external etcd, or not asked).
  */
-public record EtcdFacts(String endpoint, String error, String config, List<LeaseFact> leases) {
+public record EtcdFacts(String endpoint, String error, String config, List<LeaseFact> leases, List<Member> members) {
+
+    public EtcdFacts(String endpoint, String error, String config, List<LeaseFact> leases) {
+        this(endpoint, error, config, leases, List.of());
+    }
+
+    /** One member: {@code on} its node or "this machine"; {@code health} healthy, no leader, down or unreachable. */
+    public record Member(String name, String on, String clientUrl, String health, boolean leader) {
+        public static final String HEALTHY = "healthy";
+
+        public boolean healthy() {
+            return health.equals(HEALTHY);
+        }
+    }
+
+    /** The same facts with the members' answers. */
+    public EtcdFacts withMembers(List<Member> members) {
+        return new EtcdFacts(endpoint, error, config, leases, List.copyOf(members));
+    }
 
     /** A lease key, its value as stored, and its parsed value (null when the value is not a lease). */
     public record LeaseFact(String key, Ip4Net subnet, String value, LeaseAttrs attrs, Long ttl) {

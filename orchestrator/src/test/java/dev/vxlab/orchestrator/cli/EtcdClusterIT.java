@@ -134,6 +134,8 @@ class EtcdClusterIT {
         assertEquals(0, verify.code(), verify.out() + verify.err());
         LabUpIT.Run text = run("status", "itclu");
         assertTrue(text.out().contains("ETCD MEMBER") && text.out().contains("down"), text.out());
+        LabUpIT.Run doctor = run("doctor", "itclu", "--json");
+        assertTrue(doctor.out().contains("{\"rule\":\"VX018\",\"severity\":\"warning\""), doctor.out());
 
         // `up` again starts the member that is down, and it rejoins
         LabUpIT.Run again = run("up", spec("cluster-nodes-lab.yaml"));
@@ -168,6 +170,9 @@ class EtcdClusterIT {
             return h.out().trim().endsWith(" 503") && h.out().contains("etcd");
         });
         assertEquals(routes, routes("itclu", "kube1", "kube2", "kube3"), "the routes stay while the quorum is lost");
+        LabUpIT.Run lostDoctor = run("doctor", "itclu", "--json");
+        assertEquals(1, lostDoctor.code(), lostDoctor.out());
+        assertTrue(lostDoctor.out().contains("{\"rule\":\"VX018\",\"severity\":\"error\""), lostDoctor.out());
 
         LabUpIT.Run back = run("up", spec("cluster-nodes-lab.yaml"));
         assertEquals(0, back.code(), back.out() + back.err());

@@ -257,4 +257,37 @@ class DoctorTest {
             assertTrue(json.contains(key), key);
         }
     }
+
+    static Report withMembers(String... healthOfEach) {
+        LabFacts f = Fixtures.healthy().facts();
+        List<EtcdFacts.Member> members = new java.util.ArrayList<>();
+        for (int i = 0; i < healthOfEach.length; i++) {
+            members.add(new EtcdFacts.Member("kube" + (i + 1), "kube" + (i + 1), "http://192.168.56.1" + (i + 1) + ":2379", healthOfEach[i], i == 0));
+        }
+        return new Doctor().examine(new LabFacts(f.spec(), f.nodes(), f.etcd().withMembers(members)), null);
+    }
+
+    @Test
+    void anEtcdMemberDownIsAWarningWhileTheMajorityHoldsVx018() {
+        assertEquals(Set.of(), rules(withMembers("healthy", "healthy", "healthy")));
+        Finding f = only(withMembers("healthy", "healthy", "down"), "VX018");
+        assertEquals(Severity.WARNING, f.severity());
+        assertEquals("etcd member kube3 down: 2 of 3 members healthy, so 0 more may fail before the quorum is lost", f.summary());
+        assertEquals(List.of("kube3"), f.nodes());
+        assertTrue(f.fix().contains("starts the members that are down"), f.fix());
+        assertTrue(f.evidence().get(0).lines().contains("kube3 on kube3 http://192.168.56.13:2379 down"), f.evidence().toString());
+    }
+
+    @Test
+    void aLostQuorumIsAnErrorVx018() {
+        Finding f = only(withMembers("no leader", "down", "down"), "VX018");
+        assertEquals(Severity.ERROR, f.severity());
+        assertEquals("etcd lost its quorum: 0 of 3 members healthy, 2 needed (kube1 no leader, kube2 down, kube3 down)", f.summary());
+        assertTrue(f.explanation().contains("no lease can be renewed or taken"), f.explanation());
+    }
+
+    @Test
+    void oneEtcdIsLeftToVx013() {
+        assertEquals(Set.of(), rules(withMembers("down")));
+    }
 }

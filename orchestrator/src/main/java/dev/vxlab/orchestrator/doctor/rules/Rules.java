@@ -13,7 +13,7 @@ public final class Rules {
             new SharedPublicIp(), new AgentDown(), new NoLease(), new LeaseExpiring(), new RoutesDisagree(),
             new NeighboursDisagree(), new FdbDisagrees(), new VxlanDevice(), new Mtu(), new BridgeOutsideSubnet(),
             new ForwardDrop(), new VxlanPortDropped(), new EtcdUnreachable(), new NetworkOverlapsUnderlay(),
-            new UdpChecksumErrors(), new NatWithoutIface(), new NodeUnreachable());
+            new UdpChecksumErrors(), new NatWithoutIface(), new NodeUnreachable(), new EtcdQuorum());
 
     private Rules() {
     }
