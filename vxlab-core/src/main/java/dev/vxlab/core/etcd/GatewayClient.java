@@ -45,10 +45,22 @@ public final class GatewayClient {
     /** The gateway answered, but not with 200. */
     public static final class StatusException extends IOException {
         public final int status;
+        /** The start of the answer's body: etcd's JSON error ({@code {"error":…,"code":…}}) or Go's plain text. */
+        public final String body;
 
-        StatusException(URI endpoint, String path, int status, String body) {
+        public StatusException(URI endpoint, String path, int status, String body) {
             super("POST " + endpoint + path + " answered HTTP " + status + (body.isBlank() ? "" : ": " + body.strip()));
             this.status = status;
+            this.body = body;
+        }
+
+        /**
+         * The URL is not served at all: etcd's HTTP mux answers its plain-text "404 page not found" when the
+         * gateway is off ({@code --enable-grpc-gateway=false}) or older than the v3 paths; an etcd error that maps
+         * to 404 (a lease not found) comes as JSON instead.
+         */
+        public boolean gatewayOff() {
+            return status == 404 && !body.stripLeading().startsWith("{");
         }
     }
 
