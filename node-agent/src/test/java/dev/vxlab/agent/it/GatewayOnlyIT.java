@@ -91,7 +91,7 @@ class GatewayOnlyIT {
     void withTheGatewayOffTheAgentSaysSoAndLeasesThroughGrpc() throws Exception {
         Path classes = startAgainst(List.of("--enable-grpc-gateway=false"));
         String line = agent.awaitLine("talking to etcd through gRPC instead", 30);
-        assertTrue(line.contains("JSON gateway") && line.contains("404"), line);
+        assertTrue(line.contains("etcd's JSON gateway is off") && line.contains("404") && line.contains("--enable-grpc-gateway=false"), line);
         agent.awaitLine("Subnet lease acquired: ", 30);
         assertTrue(lab.etcdctl("put", "/coreos.com/network/subnets/10.244.99.0-24", PEER).ok());
         agent.awaitLine("Subnet added: 10.244.99.0/24", 20);

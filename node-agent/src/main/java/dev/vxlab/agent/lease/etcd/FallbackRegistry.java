@@ -58,8 +58,7 @@ public final class FallbackRegistry implements SubnetRegistry, AutoCloseable {
 
     private synchronized SubnetRegistry switchToGrpc(GatewayUnavailableException e) {
         if (active == gateway) {
-            log.info("{}; talking to etcd through gRPC instead (start etcd without --enable-grpc-gateway=false for a lighter agent)",
-                    e.getMessage());
+            log.info("{}; talking to etcd through gRPC instead", e.getMessage());
             active = grpc.get();
         }
         return active;

@@ -163,8 +163,13 @@ public final class GatewayRegistry implements SubnetRegistry, AutoCloseable {
             answered = true;
             return result;
         } catch (GatewayClient.StatusException e) {
-            if (e.gatewayOff() || (!answered && e.status >= 500)) {
-                throw new GatewayUnavailableException("etcd's JSON gateway cannot serve " + what + " (" + e.getMessage() + ")", e);
+            if (e.gatewayOff()) {
+                throw new GatewayUnavailableException("etcd's JSON gateway is off (" + what + ": " + e.getMessage()
+                        + "; etcd serves it unless started with --enable-grpc-gateway=false)", e);
+            }
+            if (cannotActForClient(e, answered)) {
+                throw new GatewayUnavailableException("etcd's JSON gateway cannot act for this client (" + what + ": " + e.getMessage()
+                        + "; with --client-cert-auth it dials etcd with the server's certificate)", e);
             }
             throw new RegistryUnavailableException("etcd request failed (" + what + "): " + e.getMessage(), e);
         } catch (SocketTimeoutException e) {
@@ -172,6 +177,16 @@ public final class GatewayRegistry implements SubnetRegistry, AutoCloseable {
         } catch (IOException e) {
             throw new RegistryUnavailableException("etcd request failed (" + what + "): " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A 5xx before the gateway ever served this client, and not an error of etcd's own ("etcdserver: no leader",
+     * "etcdserver: request timed out": those pass, and gRPC would meet them too): the gateway's own dial to etcd
+     * failed — {@code {"error":"connection closed","code":14}} when --client-cert-auth refuses the server's
+     * certificate it dials with.
+     */
+    static boolean cannotActForClient(GatewayClient.StatusException e, boolean answered) {
+        return !answered && e.status >= 500 && !e.body.contains("etcdserver:");
     }
 
     @Override
