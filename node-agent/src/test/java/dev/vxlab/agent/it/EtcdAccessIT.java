@@ -237,6 +237,26 @@ class EtcdAccessIT {
         }
     }
 
+    /**
+     * etcd's simple auth tokens expire (--auth-token-ttl, here 2 s): the gateway client keeps an endpoint's token
+     * between calls and gets a new one when etcd says it is no longer valid.
+     */
+    @Test
+    void anExpiredAuthTokenIsRenewed() throws Exception {
+        try (EtcdProcess etcd = EtcdProcess.onLoopback("http", List.of("--auth-token-ttl=2"), List.of())) {
+            etcdctl(etcd, List.of(), "user", "add", "root", "--new-user-password=s3cret");
+            etcdctl(etcd, List.of(), "auth", "enable");
+            etcdctl(etcd, List.of("--user=root:s3cret"), "put", SubnetKey.config(PREFIX), "{\"Network\":\"10.244.0.0/16\"}");
+            try (GatewayRegistry r = new GatewayRegistry(new EtcdSettings(List.of(etcd.endpoint()), PREFIX, null, null, null,
+                    "root", "s3cret", Duration.ofSeconds(3)))) {
+                assertEquals("{\"Network\":\"10.244.0.0/16\"}", r.networkConfig().orElseThrow());
+                Thread.sleep(4000); // the token etcd gave has expired
+                assertEquals("{\"Network\":\"10.244.0.0/16\"}", r.networkConfig().orElseThrow());
+                claimsRenewsAndRevokes(r, etcd, List.of("--user=root:s3cret"));
+            }
+        }
+    }
+
     @Test
     void gatewaySwitchedOffWatchesThroughGrpc() throws Exception {
         try (EtcdProcess etcd = EtcdProcess.onLoopback("http", List.of("--enable-grpc-gateway=false"), List.of())) {
