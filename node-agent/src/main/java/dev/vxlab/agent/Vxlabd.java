@@ -11,7 +11,9 @@ import dev.vxlab.agent.iface.SystemInventory;
 import dev.vxlab.agent.iproute2.IpRoute2Executor;
 import dev.vxlab.agent.iptables.IptablesCommand;
 import dev.vxlab.agent.lease.SubnetRegistry;
-import dev.vxlab.agent.lease.etcd.EtcdRegistry;
+import dev.vxlab.agent.lease.etcd.EtcdSettings;
+import dev.vxlab.agent.lease.etcd.FallbackRegistry;
+import dev.vxlab.agent.lease.etcd.GatewayRegistry;
 import dev.vxlab.agent.log.LineLoggerProvider;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -76,7 +78,7 @@ public final class Vxlabd {
         AgentStatus status = new AgentStatus(Clock.systemUTC(), Duration.ofSeconds(30));
         Metrics metrics = new Metrics();
         CountDownLatch exited = new CountDownLatch(1);
-        try (EtcdRegistry registry = new EtcdRegistry(new EtcdRegistry.Settings(config.etcdEndpoints(), config.etcdPrefix(),
+        try (FallbackRegistry registry = FallbackRegistry.open(new EtcdSettings(config.etcdEndpoints(), config.etcdPrefix(),
                 config.etcdTls().caFile(), config.etcdTls().certFile(), config.etcdTls().keyFile(),
                 config.etcdUsername(), config.etcdPassword(), Duration.ofSeconds(5)));
              HealthServer health = config.healthzPort() > 0 ? new HealthServer(config.healthzIp(), config.healthzPort(), status, metrics) : null;
@@ -125,17 +127,19 @@ public final class Vxlabd {
     }
 
     /**
-     * Loads the classes a real start loads (configuration, logging, the etcd client and its gRPC/Netty stack,
-     * interface listing, JSON) without touching anything, then exits: the launcher runs this once per jar with
-     * -XX:ArchiveClassesAtExit to build a class-data-sharing archive that makes every later start faster.
+     * Loads the classes a real start loads (configuration, logging, the etcd gateway client, interface listing,
+     * JSON) without touching anything, then exits: the launcher runs this once per jar with
+     * -XX:ArchiveClassesAtExit to build a class-data-sharing archive that makes every later start faster. gRPC
+     * (jetcd, only for an etcd whose JSON gateway is off) is left out: an archive of its ~3000 classes would be
+     * mapped by every start for the sake of a few.
      */
     static int cdsTraining() {
         AgentConfig config = new ConfigLoader(Map.of(), p -> Optional.empty(), () -> "cds").load(
                 List.of("--etcd-endpoints=http://127.0.0.1:9", "--iface=eth1", "--subnet-lease-ttl=24h"));
         LineLoggerProvider.install(null); // loads the logging classes, prints nothing
         LoggerFactory.getLogger(Vxlabd.class).info("cds training");
-        // nothing listens on port 9: each call fails; the point is to load the client's classes (gRPC and the gateway)
-        try (EtcdRegistry registry = new EtcdRegistry(new EtcdRegistry.Settings(config.etcdEndpoints(), config.etcdPrefix(),
+        // nothing listens on port 9: each call fails; the point is to load the gateway client's classes
+        try (GatewayRegistry registry = new GatewayRegistry(new EtcdSettings(config.etcdEndpoints(), config.etcdPrefix(),
                 null, null, null, null, null, Duration.ofMillis(700)))) {
             try {
                 registry.networkConfig();

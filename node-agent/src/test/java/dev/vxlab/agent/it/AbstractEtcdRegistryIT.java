@@ -12,6 +12,7 @@ import dev.vxlab.agent.lease.NetworkConfig;
 import dev.vxlab.agent.lease.RegistryUnavailableException;
 import dev.vxlab.agent.lease.SubnetRegistry;
 import dev.vxlab.agent.lease.etcd.EtcdRegistry;
+import dev.vxlab.agent.lease.etcd.EtcdSettings;
 import dev.vxlab.core.etcd.GatewayClient;
 import dev.vxlab.core.etcd.GatewayKv;
 import dev.vxlab.core.lease.Lease;
@@ -44,19 +45,24 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The lease manager against a real etcd through {@link EtcdRegistry}: flannel's keys and values, renewal,
- * reuse, re-acquisition, contention, the duplicate-public-IP guard, and an etcd outage. Subclasses provide
- * the etcd (a process, a container).
+ * The lease manager against a real etcd through a registry ({@link EtcdRegistry}, jetcd, unless a subclass
+ * opens another): flannel's keys and values, renewal, reuse, re-acquisition, contention, the duplicate-public-IP
+ * guard, and an etcd outage. Subclasses provide the etcd (a process, a container) and may choose the registry.
  */
 abstract class AbstractEtcdRegistryIT {
     static final String PREFIX = "/coreos.com/network";
     static final String CONFIG = "{\"Network\":\"10.244.0.0/16\",\"Backend\":{\"Type\":\"vxlan\",\"VNI\":1}}";
     static final Duration TTL = Duration.ofSeconds(30);
 
-    private final List<EtcdRegistry> registries = new ArrayList<>();
+    private final List<SubnetRegistry> registries = new ArrayList<>();
     private Client raw;
 
     abstract EtcdServer etcd();
+
+    /** The registry under test: jetcd's unless a subclass says otherwise. */
+    SubnetRegistry open(EtcdSettings settings) {
+        return new EtcdRegistry(settings);
+    }
 
     @BeforeEach
     void clean() throws Exception {
@@ -67,16 +73,25 @@ abstract class AbstractEtcdRegistryIT {
 
     @AfterEach
     void closeClients() {
-        registries.forEach(EtcdRegistry::close);
+        registries.forEach(AbstractEtcdRegistryIT::close);
         registries.clear();
         raw.close();
     }
 
-    EtcdRegistry registry() {
-        EtcdRegistry r = new EtcdRegistry(new EtcdRegistry.Settings(List.of(etcd().endpoint()), PREFIX, null, null, null,
-                null, null, Duration.ofSeconds(3)));
+    SubnetRegistry registry() {
+        SubnetRegistry r = open(new EtcdSettings(List.of(etcd().endpoint()), PREFIX, null, null, null, null, null, Duration.ofSeconds(3)));
         registries.add(r);
         return r;
+    }
+
+    static void close(SubnetRegistry r) {
+        if (r instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     NetworkConfig config(SubnetRegistry r) {
@@ -101,7 +116,7 @@ abstract class AbstractEtcdRegistryIT {
 
     @Test
     void acquireWritesFlannelKeyAndValueAttachedToAnEtcdLease() throws Exception {
-        EtcdRegistry r = registry();
+        SubnetRegistry r = registry();
         NetworkConfig cfg = config(r);
         LeaseManager.Held held = new LeaseManager(r, Clock.systemUTC(), new Random(1))
                 .acquire(request(cfg, "kube1", "192.168.56.11", Optional.empty()));
@@ -123,7 +138,7 @@ abstract class AbstractEtcdRegistryIT {
      */
     @Test
     void theGatewayClientReadsAndRevokesWhatTheRegistryWrote() throws Exception {
-        EtcdRegistry r = registry();
+        SubnetRegistry r = registry();
         NetworkConfig cfg = config(r);
         LeaseManager.Held held = new LeaseManager(r, Clock.systemUTC(), new Random(1))
                 .acquire(request(cfg, "kube1", "192.168.56.11", Optional.empty()));
@@ -153,7 +168,7 @@ abstract class AbstractEtcdRegistryIT {
 
     @Test
     void renewKeepsTheKeyPastItsTtlAndAnUnrenewedLeaseExpires() throws Exception {
-        EtcdRegistry r = registry();
+        SubnetRegistry r = registry();
         NetworkConfig cfg = config(r);
         LeaseManager m = new LeaseManager(r, Clock.systemUTC(), new Random(2));
         LeaseAttrs attrs = request(cfg, "kube1", "192.168.56.11", Optional.empty()).attrs();
@@ -176,14 +191,14 @@ abstract class AbstractEtcdRegistryIT {
 
     @Test
     void restartedNodeReusesItsLeaseByIdentity() throws Exception {
-        EtcdRegistry first = registry();
+        SubnetRegistry first = registry();
         NetworkConfig cfg = config(first);
         LeaseManager.Held before = new LeaseManager(first, Clock.systemUTC(), new Random(3))
                 .acquire(request(cfg, "kube1", "192.168.56.11", Optional.empty()));
-        first.close();
+        close(first);
         registries.remove(first);
 
-        EtcdRegistry second = registry();
+        SubnetRegistry second = registry();
         LeaseManager.Held after = new LeaseManager(second, Clock.systemUTC(), new Random(4))
                 .acquire(request(cfg, "kube1", "192.168.56.11", Optional.empty()));
         assertEquals(before.subnet(), after.subnet());
@@ -195,7 +210,7 @@ abstract class AbstractEtcdRegistryIT {
 
     @Test
     void deletedKeyIsNoticedAndTheSameSubnetReacquired() throws Exception {
-        EtcdRegistry r = registry();
+        SubnetRegistry r = registry();
         NetworkConfig cfg = config(r);
         LeaseManager m = new LeaseManager(r, Clock.systemUTC(), new Random(5));
         LeaseManager.Held held = m.acquire(request(cfg, "kube1", "192.168.56.11", Optional.empty()));
@@ -210,7 +225,7 @@ abstract class AbstractEtcdRegistryIT {
     @Test
     void sixtyFourConcurrentAcquirersAllGetDistinctSubnets() throws Exception {
         int agents = 64;
-        List<EtcdRegistry> clients = List.of(registry(), registry(), registry(), registry());
+        List<SubnetRegistry> clients = List.of(registry(), registry(), registry(), registry());
         NetworkConfig cfg = config(clients.get(0));
         CountDownLatch go = new CountDownLatch(1);
         Map<String, Ip4Net> got = new ConcurrentHashMap<>();
@@ -240,7 +255,7 @@ abstract class AbstractEtcdRegistryIT {
 
     @Test
     void secondNodeWithTheSamePublicIpIsRefusedAndTheFirstLeaseIsUntouched() throws Exception {
-        EtcdRegistry r = registry();
+        SubnetRegistry r = registry();
         NetworkConfig cfg = config(r);
         LeaseManager.Held first = new LeaseManager(r, Clock.systemUTC(), new Random(6))
                 .acquire(request(cfg, "kube1", "10.0.2.15", Optional.empty()));
@@ -256,7 +271,7 @@ abstract class AbstractEtcdRegistryIT {
 
     @Test
     void unreachableEtcdIsReportedAndTheLeaseSurvivesTheOutage() throws Exception {
-        EtcdRegistry r = registry();
+        SubnetRegistry r = registry();
         NetworkConfig cfg = config(r);
         LeaseManager m = new LeaseManager(r, Clock.systemUTC(), new Random(8));
         LeaseManager.Held held = m.acquire(request(cfg, "kube1", "192.168.56.11", Optional.empty()));
@@ -306,7 +321,7 @@ abstract class AbstractEtcdRegistryIT {
 
     @Test
     void watchReportsPutsWithTheirEtcdLeaseAndDeletesFromTheGivenRevision() throws Exception {
-        EtcdRegistry r = registry();
+        SubnetRegistry r = registry();
         NetworkConfig cfg = config(r);
         LeaseManager m = new LeaseManager(r, Clock.systemUTC(), new Random(9));
         LeaseManager.Held before = m.acquire(request(cfg, "kube1", "192.168.56.11", Optional.empty()));
@@ -333,7 +348,7 @@ abstract class AbstractEtcdRegistryIT {
 
     @Test
     void watchFromACompactedRevisionEndsWithAnErrorThatSaysSo() throws Exception {
-        EtcdRegistry r = registry();
+        SubnetRegistry r = registry();
         NetworkConfig cfg = config(r);
         LeaseManager m = new LeaseManager(r, Clock.systemUTC(), new Random(10));
         for (int i = 0; i < 3; i++) {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -25,6 +26,11 @@ final class AgentProcess implements AutoCloseable {
     final long startedNanos = System.nanoTime();
 
     AgentProcess(String netns, String hostname, Path dir, List<String> args) {
+        this(netns, hostname, dir, args, Map.of());
+    }
+
+    /** The same with more environment variables for the launcher (JAVA_TOOL_OPTIONS, VXLABD_CDS, …). */
+    AgentProcess(String netns, String hostname, Path dir, List<String> args, Map<String, String> env) {
         this.dir = dir;
         try {
             Files.createDirectories(dir);
@@ -34,6 +40,7 @@ final class AgentProcess implements AutoCloseable {
             cmd.addAll(args);
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().put("VXLABD_JAR", Path.of(JAR).toAbsolutePath().toString());
+            pb.environment().putAll(env);
             process = pb.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

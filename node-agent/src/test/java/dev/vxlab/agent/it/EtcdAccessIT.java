@@ -1,11 +1,21 @@
 package dev.vxlab.agent.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vxlab.agent.lease.RegistryUnavailableException;
 import dev.vxlab.agent.lease.etcd.EtcdRegistry;
+import dev.vxlab.agent.lease.SubnetRegistry;
+import dev.vxlab.agent.lease.etcd.EtcdSettings;
+import dev.vxlab.agent.lease.etcd.FallbackRegistry;
+import dev.vxlab.agent.lease.etcd.GatewayRegistry;
+import dev.vxlab.core.lease.Lease;
+import dev.vxlab.core.lease.LeaseAttrs;
+import dev.vxlab.core.net.Ip4;
+import dev.vxlab.core.net.Ip4Net;
+import java.util.Optional;
 import dev.vxlab.core.lease.SubnetKey;
 import java.io.IOException;
 import java.net.HttpURLConnection;
@@ -32,7 +42,36 @@ class EtcdAccessIT {
     Path dir;
 
     private static EtcdRegistry registry(URI endpoint, Path ca, Path cert, Path key, String user, String password) {
-        return new EtcdRegistry(new EtcdRegistry.Settings(List.of(endpoint), PREFIX, ca, cert, key, user, password, Duration.ofSeconds(3)));
+        return new EtcdRegistry(new EtcdSettings(List.of(endpoint), PREFIX, ca, cert, key, user, password, Duration.ofSeconds(3)));
+    }
+
+    private static FallbackRegistry agentRegistry(URI endpoint, Path ca, Path cert, Path key, String user, String password) {
+        return FallbackRegistry.open(new EtcdSettings(List.of(endpoint), PREFIX, ca, cert, key, user, password, Duration.ofSeconds(3)));
+    }
+
+    /** A claim, a renewal, a replace and a revoke through {@code r}, each checked with etcdctl's view of the key. */
+    private static void claimsRenewsAndRevokes(SubnetRegistry r, EtcdProcess etcd, List<String> flags) {
+        Ip4Net subnet = Ip4Net.parse("10.244.32.0/24");
+        LeaseAttrs attrs = LeaseAttrs.vxlan(Ip4.parse("192.168.56.32"), 1, "02:00:00:00:00:32", new LeaseAttrs.NodeIdentity("kube2", "eth1"));
+        Lease l = r.create(subnet, attrs, Duration.ofSeconds(60)).orElseThrow();
+        assertEquals(Optional.empty(), r.create(subnet, attrs, Duration.ofSeconds(60)), "taken");
+        r.renew(l);
+        Lease again = r.replace(l, attrs, Duration.ofSeconds(60)).orElseThrow();
+        assertEquals(Optional.empty(), r.replace(l, attrs, Duration.ofSeconds(60)), "changed since read");
+        assertEquals(again, r.get(subnet).orElseThrow());
+        String key = SubnetKey.of(PREFIX, subnet);
+        assertEquals(attrs.toJson(), etcdctlOut(etcd, flags, "get", "--print-value-only", key).strip());
+        r.revoke(again);
+        assertEquals("", etcdctlOut(etcd, flags, "get", "--print-value-only", key).strip());
+    }
+
+    private static String etcdctlOut(EtcdProcess etcd, List<String> flags, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints=" + etcd.endpoint()));
+        cmd.addAll(flags);
+        cmd.addAll(List.of(args));
+        Cmd.Result r = Cmd.run(cmd);
+        assertTrue(r.ok(), r.out());
+        return r.out();
     }
 
     private static void etcdctl(EtcdProcess etcd, List<String> flags, String... args) {
@@ -43,7 +82,7 @@ class EtcdAccessIT {
     }
 
     /** A watch from the registry's current revision reports the lease etcdctl puts next. */
-    private static void watchSeesAPut(EtcdRegistry r, EtcdProcess etcd, List<String> flags) throws Exception {
+    private static void watchSeesAPut(SubnetRegistry r, EtcdProcess etcd, List<String> flags) throws Exception {
         AbstractEtcdRegistryIT.Recorder rec = new AbstractEtcdRegistryIT.Recorder();
         try (AutoCloseable w = r.watch(r.leases().revision() + 1, rec)) {
             etcdctl(etcd, flags, "put", PREFIX + "/subnets/10.244.31.0-24", LEASE);
@@ -97,6 +136,16 @@ class EtcdAccessIT {
                 assertEquals("{\"Network\":\"10.244.0.0/16\"}", r.networkConfig().orElseThrow());
                 watchSeesAPut(r, etcd, flags);
             }
+            try (FallbackRegistry r = agentRegistry(etcd.endpoint(), good[0], good[1], good[2], null, null)) {
+                assertEquals("{\"Network\":\"10.244.0.0/16\"}", r.networkConfig().orElseThrow());
+                claimsRenewsAndRevokes(r, etcd, flags);
+                watchSeesAPut(r, etcd, flags);
+                assertFalse(r.onGrpc(), "all through the JSON gateway");
+            }
+            try (GatewayRegistry r = new GatewayRegistry(new EtcdSettings(List.of(etcd.endpoint()), PREFIX, other[0], good[1], good[2],
+                    null, null, Duration.ofSeconds(3)))) {
+                assertThrows(RegistryUnavailableException.class, r::networkConfig, "a server certificate of another CA");
+            }
             // a server certificate from another CA is not trusted; no client certificate is refused by etcd
             try (EtcdRegistry r = registry(etcd.endpoint(), other[0], good[1], good[2], null, null)) {
                 assertThrows(RegistryUnavailableException.class, () -> r.watch(1, new AbstractEtcdRegistryIT.Recorder()));
@@ -125,6 +174,11 @@ class EtcdAccessIT {
                 assertThrows(RegistryUnavailableException.class, r::networkConfig);
                 assertThrows(RegistryUnavailableException.class, r::leases);
             }
+            try (GatewayRegistry r = new GatewayRegistry(new EtcdSettings(List.of(etcd.endpoint()), PREFIX, server[0], null, null,
+                    null, null, Duration.ofSeconds(3)))) {
+                RegistryUnavailableException e = assertThrows(RegistryUnavailableException.class, r::networkConfig);
+                assertTrue(e.getMessage().contains("127.0.0.1"), e.getMessage());
+            }
         }
     }
 
@@ -146,6 +200,11 @@ class EtcdAccessIT {
             try (EtcdRegistry r = registry(etcd.endpoint(), server[0], client[1], client[2], null, null)) {
                 watchSeesAPut(r, etcd, flags);
             }
+            try (FallbackRegistry r = agentRegistry(etcd.endpoint(), server[0], client[1], client[2], null, null)) {
+                claimsRenewsAndRevokes(r, etcd, flags);
+                assertTrue(r.onGrpc(), "the gateway's 503 at the first call sent the agent's registry to gRPC");
+                watchSeesAPut(r, etcd, flags);
+            }
         }
     }
 
@@ -158,11 +217,42 @@ class EtcdAccessIT {
             try (EtcdRegistry r = registry(etcd.endpoint(), null, null, null, "root", "s3cret")) {
                 watchSeesAPut(r, etcd, flags);
             }
+            try (FallbackRegistry r = agentRegistry(etcd.endpoint(), null, null, null, "root", "s3cret")) {
+                claimsRenewsAndRevokes(r, etcd, flags);
+                watchSeesAPut(r, etcd, flags);
+                assertFalse(r.onGrpc());
+            }
+            try (FallbackRegistry r = agentRegistry(etcd.endpoint(), null, null, null, "root", "wrong")) {
+                RegistryUnavailableException e = assertThrows(RegistryUnavailableException.class, r::networkConfig);
+                assertTrue(e.getMessage().contains("authentication failed"), e.getMessage());
+                assertTrue(!e.getMessage().contains("wrong"), "no password in the message: " + e.getMessage());
+                assertFalse(r.onGrpc(), "a wrong password is not a reason to try gRPC");
+            }
             try (EtcdRegistry r = registry(etcd.endpoint(), null, null, null, "root", "wrong")) {
                 RegistryUnavailableException e = assertThrows(RegistryUnavailableException.class,
                         () -> r.watch(1, new AbstractEtcdRegistryIT.Recorder()));
                 assertTrue(e.getMessage().contains("authentication failed"), e.getMessage());
                 assertTrue(!e.getMessage().contains("wrong"), "no password in the message: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * etcd's simple auth tokens expire (--auth-token-ttl, here 2 s): the gateway client keeps an endpoint's token
+     * between calls and gets a new one when etcd says it is no longer valid.
+     */
+    @Test
+    void anExpiredAuthTokenIsRenewed() throws Exception {
+        try (EtcdProcess etcd = EtcdProcess.onLoopback("http", List.of("--auth-token-ttl=2"), List.of())) {
+            etcdctl(etcd, List.of(), "user", "add", "root", "--new-user-password=s3cret");
+            etcdctl(etcd, List.of(), "auth", "enable");
+            etcdctl(etcd, List.of("--user=root:s3cret"), "put", SubnetKey.config(PREFIX), "{\"Network\":\"10.244.0.0/16\"}");
+            try (GatewayRegistry r = new GatewayRegistry(new EtcdSettings(List.of(etcd.endpoint()), PREFIX, null, null, null,
+                    "root", "s3cret", Duration.ofSeconds(3)))) {
+                assertEquals("{\"Network\":\"10.244.0.0/16\"}", r.networkConfig().orElseThrow());
+                Thread.sleep(4000); // the token etcd gave has expired
+                assertEquals("{\"Network\":\"10.244.0.0/16\"}", r.networkConfig().orElseThrow());
+                claimsRenewsAndRevokes(r, etcd, List.of("--user=root:s3cret"));
             }
         }
     }
@@ -178,6 +268,13 @@ class EtcdAccessIT {
             try (EtcdRegistry r = registry(etcd.endpoint(), null, null, null, null, null)) {
                 watchSeesAPut(r, etcd, List.of());
                 watchSeesAPut(r, etcd, List.of()); // and stays on gRPC
+            }
+            try (FallbackRegistry r = agentRegistry(etcd.endpoint(), null, null, null, null, null)) {
+                etcdctl(etcd, List.of(), "put", SubnetKey.config(PREFIX), "{\"Network\":\"10.244.0.0/16\"}");
+                assertEquals("{\"Network\":\"10.244.0.0/16\"}", r.networkConfig().orElseThrow());
+                assertTrue(r.onGrpc(), "the gateway's 404 at the first call sent the agent's registry to gRPC");
+                claimsRenewsAndRevokes(r, etcd, List.of());
+                watchSeesAPut(r, etcd, List.of());
             }
         }
     }

@@ -42,7 +42,12 @@ final class EtcdProcess implements EtcdServer {
 
     /** Inside network namespace {@code netns}, listening on {@code ip}:2379. */
     static EtcdProcess inNamespace(String netns, String ip) {
-        return new EtcdProcess(List.of("ip", "netns", "exec", netns), ip, 2379, 2380, "http", List.of(), List.of());
+        return inNamespace(netns, ip, List.of());
+    }
+
+    /** The same with more etcd flags ({@code --enable-grpc-gateway=false}, …). */
+    static EtcdProcess inNamespace(String netns, String ip, List<String> extraArgs) {
+        return new EtcdProcess(List.of("ip", "netns", "exec", netns), ip, 2379, 2380, "http", extraArgs, List.of());
     }
 
     private EtcdProcess(List<String> prefix, String host, int clientPort, int peerPort, String scheme, List<String> extraArgs,

@@ -16,24 +16,32 @@ import java.util.UUID;
  * {@link #close()} deletes the namespaces it created, by name; their veths go with them.
  */
 final class NetnsLab implements AutoCloseable {
-    final String prefix = "vxt" + UUID.randomUUID().toString().substring(0, 4) + "-";
+    final String prefix;
+    final String net; // the underlay's first three octets
     private final List<String> created = new ArrayList<>();
     final int nodes;
 
     NetnsLab(int nodes) {
+        this(nodes, "vxt", "192.168.56");
+    }
+
+    /** A lab whose namespaces are named {@code <tag><4 hex>-…} on underlay {@code <net>.0/24} (the switch is .1, node i .1i). */
+    NetnsLab(int nodes, String tag, String net) {
         this.nodes = nodes;
+        this.prefix = tag + UUID.randomUUID().toString().substring(0, 4) + "-";
+        this.net = net;
         try {
             ns(sw());
             ns(stub());
             Cmd.must("ip", "-n", sw(), "link", "add", "br0", "type", "bridge");
-            Cmd.must("ip", "-n", sw(), "addr", "add", "192.168.56.1/24", "dev", "br0");
+            Cmd.must("ip", "-n", sw(), "addr", "add", switchIp() + "/24", "dev", "br0");
             Cmd.must("ip", "-n", sw(), "link", "set", "br0", "up");
             for (int i = 1; i <= nodes; i++) {
                 String n = node(i);
                 ns(n);
                 Cmd.must("ip", "link", "add", "eth1", "netns", n, "type", "veth", "peer", "name", "p" + i, "netns", sw());
                 Cmd.must("ip", "-n", sw(), "link", "set", "p" + i, "master", "br0", "up");
-                Cmd.must("ip", "-n", n, "addr", "add", nodeIp(i) + "/24", "dev", "eth1");
+                Cmd.must("ip", "-n", n, "addr", "add", ip(i) + "/24", "dev", "eth1");
                 Cmd.must("ip", "-n", n, "link", "set", "eth1", "up");
                 Cmd.must("ip", "link", "add", "eth0", "netns", n, "type", "veth", "peer", "name", "s" + i, "netns", stub());
                 Cmd.must("ip", "-n", stub(), "link", "set", "s" + i, "up");
@@ -66,8 +74,19 @@ final class NetnsLab implements AutoCloseable {
         return prefix + "n" + i;
     }
 
+    /** Node i's eth1 address in a lab on the default underlay. */
     static String nodeIp(int i) {
         return "192.168.56." + (10 + i);
+    }
+
+    /** Node i's eth1 address in this lab. */
+    String ip(int i) {
+        return net + "." + (10 + i);
+    }
+
+    /** The switch's address, where etcd listens. */
+    String switchIp() {
+        return net + ".1";
     }
 
     String container(int i) {
@@ -120,7 +139,7 @@ final class NetnsLab implements AutoCloseable {
     /** etcdctl (v3 API) run inside the switch namespace against the lab's etcd. */
     Cmd.Result etcdctl(String... args) {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", sw(), "env", "ETCDCTL_API=3", "etcdctl",
-                "--endpoints=http://192.168.56.1:2379", "--dial-timeout=2s"));
+                "--endpoints=http://" + switchIp() + ":2379", "--dial-timeout=2s"));
         cmd.addAll(List.of(args));
         return Cmd.run(cmd);
     }

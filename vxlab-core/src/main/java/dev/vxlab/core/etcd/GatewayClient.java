@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -33,6 +34,7 @@ public final class GatewayClient {
     private final String password;
     private final Duration timeout;
     private volatile int preferred; // the endpoint that answered last: tried first
+    private final Map<URI, String> tokens = new ConcurrentHashMap<>(); // each endpoint's last auth token
 
     /** A response whose status line and head have been read; {@link #body} is already de-chunked. */
     public record Response(Socket socket, int status, InputStream body) implements AutoCloseable {
@@ -45,10 +47,22 @@ public final class GatewayClient {
     /** The gateway answered, but not with 200. */
     public static final class StatusException extends IOException {
         public final int status;
+        /** The start of the answer's body: etcd's JSON error ({@code {"error":…,"code":…}}) or Go's plain text. */
+        public final String body;
 
-        StatusException(URI endpoint, String path, int status, String body) {
+        public StatusException(URI endpoint, String path, int status, String body) {
             super("POST " + endpoint + path + " answered HTTP " + status + (body.isBlank() ? "" : ": " + body.strip()));
             this.status = status;
+            this.body = body;
+        }
+
+        /**
+         * The URL is not served at all: etcd's HTTP mux answers its plain-text "404 page not found" when the
+         * gateway is off ({@code --enable-grpc-gateway=false}) or older than the v3 paths; an etcd error that maps
+         * to 404 (a lease not found) comes as JSON instead.
+         */
+        public boolean gatewayOff() {
+            return status == 404 && !body.stripLeading().startsWith("{");
         }
     }
 
@@ -71,8 +85,7 @@ public final class GatewayClient {
             int i = (first + k) % endpoints.size();
             URI endpoint = endpoints.get(i);
             try {
-                String token = username == null ? null : authenticate(endpoint);
-                Response r = post(endpoint, path, json, token);
+                Response r = post(endpoint, path, json);
                 preferred = i;
                 return r;
             } catch (StatusException e) {
@@ -89,6 +102,33 @@ public final class GatewayClient {
 
     public Duration timeout() {
         return timeout;
+    }
+
+    /**
+     * One POST to {@code endpoint}, with a token when the settings carry credentials: the one this endpoint gave
+     * last (etcd hashes the password with bcrypt, tens of ms a time, so not once per call), a fresh one when etcd
+     * says that token is no longer valid (a simple token expires after --auth-token-ttl, 5 min by default).
+     */
+    private Response post(URI endpoint, String path, String json) throws IOException {
+        if (username == null) {
+            return post(endpoint, path, json, null);
+        }
+        String cached = tokens.get(endpoint);
+        String token = cached != null ? cached : authenticate(endpoint);
+        try {
+            Response r = post(endpoint, path, json, token);
+            tokens.put(endpoint, token);
+            return r;
+        } catch (StatusException e) {
+            if (cached == null || e.status != 401) {
+                throw e;
+            }
+            tokens.remove(endpoint);
+            token = authenticate(endpoint);
+            Response r = post(endpoint, path, json, token);
+            tokens.put(endpoint, token);
+            return r;
+        }
     }
 
     private String authenticate(URI endpoint) throws IOException {

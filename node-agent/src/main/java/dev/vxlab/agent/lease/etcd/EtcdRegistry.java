@@ -4,7 +4,6 @@ import dev.vxlab.agent.lease.LeaseGoneException;
 import dev.vxlab.agent.lease.RegistryUnavailableException;
 import dev.vxlab.agent.lease.SubnetRegistry;
 import dev.vxlab.core.etcd.GatewayClient;
-import dev.vxlab.core.etcd.PemTls;
 import dev.vxlab.core.lease.Lease;
 import dev.vxlab.core.lease.LeaseAttrs;
 import dev.vxlab.core.lease.SubnetKey;
@@ -29,7 +28,6 @@ import io.etcd.jetcd.watch.WatchResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +37,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,12 +55,7 @@ public final class EtcdRegistry implements SubnetRegistry, AutoCloseable {
     private final Duration timeout;
     private volatile boolean gatewayOff;
 
-    /** Connection settings; TLS files and credentials are optional (null). */
-    public record Settings(List<URI> endpoints, String prefix, Path caFile, Path certFile, Path keyFile,
-                           String username, String password, Duration timeout) {
-    }
-
-    public EtcdRegistry(Settings s) {
+    public EtcdRegistry(EtcdSettings s) {
         this.prefix = s.prefix();
         this.timeout = s.timeout();
         ClientBuilder b = Client.builder()
@@ -86,22 +78,16 @@ public final class EtcdRegistry implements SubnetRegistry, AutoCloseable {
                     }
                 });
             } catch (SSLException | IllegalArgumentException e) {
-                throw new RegistryUnavailableException("cannot set up TLS for etcd from --etcd-cafile/--etcd-certfile/--etcd-keyfile: "
-                        + e.getMessage(), e);
+                throw EtcdSettings.tlsUnusable(e);
             }
         }
         this.client = b.build();
-        SSLSocketFactory tls = null;
-        if (s.caFile() != null || s.certFile() != null || s.endpoints().stream().anyMatch(u -> "https".equalsIgnoreCase(u.getScheme()))) {
-            try {
-                tls = PemTls.socketFactory(s.caFile(), s.certFile(), s.keyFile());
-            } catch (IllegalArgumentException e) {
-                client.close();
-                throw new RegistryUnavailableException("cannot set up TLS for etcd from --etcd-cafile/--etcd-certfile/--etcd-keyfile: "
-                        + e.getMessage(), e);
-            }
+        try {
+            this.gateway = s.gatewayClient();
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
         }
-        this.gateway = new GatewayClient(s.endpoints(), tls, s.username(), s.password(), s.timeout());
     }
 
     public String prefix() {
@@ -229,18 +215,7 @@ public final class EtcdRegistry implements SubnetRegistry, AutoCloseable {
     }
 
     private void deliver(List<WatchMessage.Event> events, LeaseListener listener) {
-        List<LeaseEvent> out = new ArrayList<>(events.size());
-        for (WatchMessage.Event e : events) {
-            if (e.deleted()) {
-                SubnetKey.parse(prefix, e.key()).ifPresent(s -> out.add(new LeaseEvent(s, null, e.modRevision())));
-            } else {
-                toLease(e.key(), e.value(), e.lease(), e.createRevision(), e.modRevision())
-                        .ifPresent(l -> out.add(new LeaseEvent(l.subnet(), l, e.modRevision())));
-            }
-        }
-        if (!out.isEmpty()) {
-            listener.onChange(out);
-        }
+        LeaseRecords.deliver(prefix, events, listener);
     }
 
     private AutoCloseable grpcWatch(String dir, long fromRevision, LeaseListener listener) {
@@ -273,17 +248,8 @@ public final class EtcdRegistry implements SubnetRegistry, AutoCloseable {
     }
 
     private Optional<Lease> toLease(KeyValue kv) {
-        return toLease(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().toString(StandardCharsets.UTF_8), kv.getLease(),
-                kv.getCreateRevision(), kv.getModRevision());
-    }
-
-    private Optional<Lease> toLease(String key, String value, long etcdLease, long createRevision, long modRevision) {
-        try {
-            return Lease.decode(prefix, key, value, etcdLease, createRevision, modRevision);
-        } catch (IllegalArgumentException e) {
-            log.warn("Ignoring malformed lease at {}: {}", key, e.getMessage());
-            return Optional.empty();
-        }
+        return LeaseRecords.decode(prefix, kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().toString(StandardCharsets.UTF_8),
+                kv.getLease(), kv.getCreateRevision(), kv.getModRevision());
     }
 
     private long grant(Duration ttl) {
