@@ -116,7 +116,7 @@ public final class LabEtcd {
                         pidFile(state, m.index()).toString(), "etcd"));
                 cmd.addAll(EtcdCluster.flags(spec, members, m, data.resolve(m.dataName()).toString()));
                 verbose.accept(String.join(" ", cmd));
-                state.pid(m.pidRole(), host.spawn(cmd, state.dir().resolve(m.index() == 1 ? "etcd.log" : "etcd-" + m.index() + ".log")));
+                state.pid(m.pidRole(), host.spawn(cmd, state.dir().resolve(m.logName())));
             }
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -124,7 +124,7 @@ public final class LabEtcd {
             while (!gateway.healthy(m.clientUrl())) {
                 if (System.nanoTime() > deadline) {
                     String log = mode.equals("container") ? "docker logs " + m.container()
-                            : "see " + state.dir().resolve(m.index() == 1 ? "etcd.log" : "etcd-" + m.index() + ".log");
+                            : "see " + state.dir().resolve(m.logName());
                     throw new VxlabException("etcd (" + mode + ") member " + m.name() + " did not answer at " + m.clientUrl() + " within 30 s"
                             + (members.size() > 1 ? " (a member is healthy only once a majority of the " + members.size() + " answers)" : ""), log);
                 }
@@ -162,16 +162,16 @@ public final class LabEtcd {
         state.put("etcdContainers", null);
     }
 
-    /** Member {@code index}'s own pid file, role and data directory (as {@link EtcdCluster.Member} names them). */
+    /** Member {@code index}'s own pid file (named as {@link EtcdCluster} names its role, log and data directory). */
     private static Path pidFile(LabState state, int index) {
-        return state.dir().resolve(index == 1 ? "etcd.pid" : "etcd-" + index + ".pid");
+        return state.dir().resolve(EtcdCluster.fileName(index, ".pid"));
     }
 
     /** An etcd process of this lab that runs though its PID is not recorded: recorded now (the next down stops it). */
     private void adoptUnrecorded(LabState state, int index) {
         Long pid = unrecorded(state, index);
         if (pid != null) {
-            state.pid(index == 1 ? "etcd" : "etcd-" + index, pid);
+            state.pid(EtcdCluster.pidRole(index), pid);
         }
     }
 
@@ -182,7 +182,7 @@ public final class LabEtcd {
      */
     private Long unrecorded(LabState state, int index) {
         Path f = pidFile(state, index);
-        if (state.pids().containsKey(index == 1 ? "etcd" : "etcd-" + index) || !Files.isRegularFile(f)) {
+        if (state.pids().containsKey(EtcdCluster.pidRole(index)) || !Files.isRegularFile(f)) {
             return null;
         }
         try {
@@ -192,7 +192,7 @@ public final class LabEtcd {
             }
             List<String> args = host.commandLine(pid);
             int i = args.indexOf("--data-dir");
-            String data = state.dir().resolve("etcd").resolve(index == 1 ? "data" : "data-" + index).toString();
+            String data = state.dir().resolve("etcd").resolve(EtcdCluster.dataName(index)).toString();
             return i >= 0 && i + 1 < args.size() && args.get(i + 1).equals(data) ? pid : null;
         } catch (NumberFormatException | IOException e) {
             // no PID in it, or it cannot be read: no etcd of this lab is known to run unrecorded

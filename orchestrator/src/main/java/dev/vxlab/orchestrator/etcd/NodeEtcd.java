@@ -73,8 +73,11 @@ public final class NodeEtcd {
             if (spec.etcd().mode() == LabSpec.EtcdMode.AUTO) {
                 whys.add(docker ? "Docker answers on " + m.node() : "no Docker on " + m.node() + "; the etcd binary is copied there");
             }
-            if (gateway.healthy(local) || (members.size() > 1 && ours(sh, spec) && running(sh))) {
-                if (!ours(sh, spec)) {
+            boolean healthy = gateway.healthy(local);
+            // a member of a cluster without quorum runs without being healthy: found running, it is left to rejoin
+            boolean running = (healthy || members.size() > 1) && running(sh);
+            if (healthy || running) {
+                if (!running && !labelled(sh, spec)) {
                     throw new VxlabException("an etcd that vxlab did not start already answers on " + m.node() + ":2379; vxlab will not write"
                             + " its network config into someone else's etcd", "stop it, or run the lab's etcd elsewhere (etcd.on in " + spec.source() + ")");
                 }
@@ -110,9 +113,9 @@ public final class NodeEtcd {
         return new Started(mode, why, EtcdCluster.clientUrls(members), locals.get(members.get(0)));
     }
 
-    /** Ours only if it is the process vxlab started (its pid file, its binary) or the container with this lab's label. */
-    private static boolean ours(RemoteShell sh, LabSpec spec) {
-        return running(sh) || sh.exec("[ \"$(docker inspect -f '{{index .Config.Labels \"dev.vxlab.lab\"}}' " + CONTAINER + " 2>/dev/null)\" = "
+    /** The etcd container on the node carries this lab's label (with {@link #running}: ours, and not someone else's etcd). */
+    private static boolean labelled(RemoteShell sh, LabSpec spec) {
+        return sh.exec("[ \"$(docker inspect -f '{{index .Config.Labels \"dev.vxlab.lab\"}}' " + CONTAINER + " 2>/dev/null)\" = "
                 + Shell.quote(spec.name()) + " ]").ok();
     }
 

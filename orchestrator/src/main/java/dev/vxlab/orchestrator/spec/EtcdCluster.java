@@ -36,18 +36,38 @@ public final class EtcdCluster {
 
         /** The role its pid is recorded under in the lab's state (this machine's members). */
         public String pidRole() {
-            return index == 1 ? "etcd" : "etcd-" + index;
+            return EtcdCluster.pidRole(index);
         }
 
         /** Its data directory's name under the lab's etcd directory (this machine's members). */
         public String dataName() {
-            return index == 1 ? "data" : "data-" + index;
+            return EtcdCluster.dataName(index);
+        }
+
+        /** Its log file's name in the lab's state directory (this machine's members). */
+        public String logName() {
+            return EtcdCluster.fileName(index, ".log");
         }
 
         /** Where it runs, for a user: "kube2" or "this machine". */
         public String where() {
             return here() ? "this machine" : node;
         }
+    }
+
+    /** The role member {@code index}'s pid is recorded under in the lab's state: etcd, etcd-2, etcd-3... */
+    public static String pidRole(int index) {
+        return index == 1 ? "etcd" : "etcd-" + index;
+    }
+
+    /** Member {@code index}'s data directory under the lab's etcd directory: data, data-2, data-3... */
+    public static String dataName(int index) {
+        return index == 1 ? "data" : "data-" + index;
+    }
+
+    /** A file of member {@code index} in the lab's state directory: etcd.log, etcd-2.log... ({@code suffix} ".log", ".pid"). */
+    public static String fileName(int index, String suffix) {
+        return pidRole(index) + suffix;
     }
 
     /** The members vxlab starts for {@code spec}; empty for an external etcd. */
