@@ -12,6 +12,13 @@ FLANNEL_ETCD_ENDPOINTS="${etcdEndpoints?join(",")}"
 
 # etcd key prefix: <prefix>/config and <prefix>/subnets/
 FLANNEL_ETCD_PREFIX="${etcdPrefix}"
+<#if etcdTls?has_content>
+
+# TLS to etcd (flanneld's --etcd-cafile, --etcd-certfile, --etcd-keyfile): ${etcdTlsFrom}
+<#list etcdTls as t>
+${t.key}="${t.value}"
+</#list>
+</#if>
 
 # more vxlabd/flanneld flags (agent.options in the lab spec)
 FLANNEL_OPTIONS="${agentOptions}"

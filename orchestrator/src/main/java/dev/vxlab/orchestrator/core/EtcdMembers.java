@@ -47,7 +47,7 @@ final class EtcdMembers implements AutoCloseable {
             try {
                 RemoteShell sh = machines.connect(node);
                 shells.add(sh);
-                members.add(new Reached(m, NodeEtcd.forward(sh), null));
+                members.add(new Reached(m, NodeEtcd.forward(spec, sh), null));
             } catch (VxlabException e) {
                 members.add(new Reached(m, null, m.node() + " cannot be reached: " + e.getMessage()));
             }
@@ -61,7 +61,15 @@ final class EtcdMembers implements AutoCloseable {
         if (l.state().string("etcdEndpoint") == null && l.state().string("etcdOn") == null) {
             return out;
         }
-        EtcdGateway gateway = new HttpEtcdGateway();
+        EtcdGateway gateway;
+        try {
+            gateway = HttpEtcdGateway.forLab(l.spec(), l.state().dir());
+        } catch (VxlabException e) {
+            for (EtcdCluster.Member m : EtcdCluster.members(l.spec())) {
+                out.add(new EtcdFacts.Member(m.name(), m.where(), m.clientUrl(), EtcdQuorum.UNREACHABLE, false));
+            }
+            return out;
+        }
         try (EtcdMembers reach = reach(l.spec(), machines)) {
             for (Reached r : reach.members()) {
                 EtcdCluster.Member m = r.member();

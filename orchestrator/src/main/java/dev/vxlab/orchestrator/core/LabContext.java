@@ -23,6 +23,6 @@ public record LabContext(Path home, Host host, Providers providers, EtcdPlacemen
         Path repoHome = Path.of(h != null ? h : ".").toAbsolutePath().normalize();
         Host host = new LocalHost();
         return new LabContext(home, host, Providers.standard(new Providers.Context(host, repoHome, verbose)),
-                new StandardEtcdPlacement(host, new HttpEtcdGateway(), verbose), new RepoArtifacts(repoHome, home.resolve("cache"), host));
+                new StandardEtcdPlacement(host, HttpEtcdGateway::forLab, verbose), new RepoArtifacts(repoHome, home.resolve("cache"), host));
     }
 }

@@ -82,11 +82,16 @@ record LabLeases(String endpoint, String etcdOn, Map<Lease, Long> ttls, String c
         if (l.state().string("etcdEndpoint") == null && etcdOn == null) {
             return new LabLeases(null, null, Map.of(), null, "the lab's state names no etcd");
         }
+        EtcdGateway gateway;
+        try {
+            gateway = HttpEtcdGateway.forLab(l.spec(), l.state().dir());
+        } catch (VxlabException e) {
+            return new LabLeases(null, etcdOn, Map.of(), null, e.getMessage());
+        }
         List<EtcdCluster.Member> members = EtcdCluster.members(l.spec());
         if (members.isEmpty()) {
-            return run(l.state().string("etcdEndpoint"), etcdOn, use);
+            return run(l.state().string("etcdEndpoint"), etcdOn, gateway, use);
         }
-        EtcdGateway gateway = new HttpEtcdGateway();
         try (EtcdMembers reach = EtcdMembers.reach(l.spec(), machines)) {
             EtcdMembers.Reached first = null;
             for (EtcdMembers.Reached m : reach.members()) {
@@ -97,7 +102,7 @@ record LabLeases(String endpoint, String etcdOn, Map<Lease, Long> ttls, String c
                     first = m;
                 }
                 if (members.size() == 1 || gateway.healthy(m.local())) {
-                    return run(m.local(), m.member().node(), use);
+                    return run(m.local(), m.member().node(), gateway, use);
                 }
             }
             if (first == null) {
@@ -109,12 +114,12 @@ record LabLeases(String endpoint, String etcdOn, Map<Lease, Long> ttls, String c
         }
     }
 
-    private static LabLeases run(String endpoint, String etcdOn, Use use) {
+    private static LabLeases run(String endpoint, String etcdOn, EtcdGateway gateway, Use use) {
         if (endpoint == null) {
             return new LabLeases(null, etcdOn, Map.of(), null, "the lab's state names no etcd");
         }
         try {
-            LabLeases r = use.apply(endpoint, new HttpEtcdGateway());
+            LabLeases r = use.apply(endpoint, gateway);
             return new LabLeases(r.endpoint(), etcdOn, r.ttls(), r.config(), r.error());
         } catch (VxlabException e) {
             return new LabLeases(endpoint, etcdOn, Map.of(), null, e.getMessage());

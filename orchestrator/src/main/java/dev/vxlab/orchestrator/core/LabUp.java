@@ -2,6 +2,7 @@ package dev.vxlab.orchestrator.core;
 
 import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.deploy.Provisioner;
+import dev.vxlab.orchestrator.etcd.EtcdPki;
 import dev.vxlab.orchestrator.etcd.EtcdPlacement;
 import dev.vxlab.orchestrator.lab.LabState;
 import dev.vxlab.orchestrator.lab.Parallel;
@@ -9,7 +10,9 @@ import dev.vxlab.orchestrator.prepare.NodePrep;
 import dev.vxlab.orchestrator.prepare.PackagePlan;
 import dev.vxlab.orchestrator.provider.Machines;
 import dev.vxlab.orchestrator.provider.Providers;
+import dev.vxlab.orchestrator.render.RenderedFile;
 import dev.vxlab.orchestrator.render.Renderer;
+import dev.vxlab.orchestrator.spec.EtcdTls;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import dev.vxlab.orchestrator.spec.SpecLoader;
 import java.nio.file.Path;
@@ -79,17 +82,19 @@ public final class LabUp {
             report.step("etcd");
             EtcdPlacement.Placed etcd = context.etcd().start(spec, shells.all(), machines::hostAddress, state);
             report.line(etcd.report());
-            boolean cfg = context.etcd().writeConfig(spec, etcd.local());
+            EtcdTls.notice(spec).ifPresent(report::line);
+            boolean cfg = context.etcd().writeConfig(spec, state, etcd.local());
             report.line("network config " + spec.etcd().prefix() + "/config " + (cfg ? "written" : "unchanged"));
 
             report.step("files");
             forEachNode(spec, node -> {
-                prov.pushFiles(shells.get(node.name()), node.name(), renderer.render(spec, node, etcd.endpoints()))
-                        .forEach(o -> outcome(report, node, o));
+                List<RenderedFile> files = new ArrayList<>(renderer.render(spec, node, etcd.endpoints()));
+                files.addAll(EtcdPki.nodeFiles(spec, state.dir(), node.name()));
+                prov.pushFiles(shells.get(node.name()), node.name(), files).forEach(o -> outcome(report, node, o));
                 outcome(report, node, prov.firewall(shells.get(node.name()), node.name()));
             });
             report.step("agents");
-            releaseReplacedMachines(spec, etcd.local(), shells, report);
+            releaseReplacedMachines(spec, state, etcd.local(), shells, report);
             forEachNode(spec, node -> outcome(report, node, prov.agent(shells.get(node.name()), jar, launcher)));
             awaitLeases(spec, shells, prov, report);
 
@@ -101,10 +106,10 @@ public final class LabUp {
      * A machine made anew (vagrant destroy, a re-imaged host) has a new node ID, or none yet: the lease its
      * predecessor left under its name is released before its agent starts (see {@code etcd/ReplacedMachines}).
      */
-    private void releaseReplacedMachines(LabSpec spec, String etcdLocal, Sessions shells, Report report) {
+    private void releaseReplacedMachines(LabSpec spec, LabState state, String etcdLocal, Sessions shells, Report report) {
         Map<String, String> ids = new ConcurrentHashMap<>();
         forEachNode(spec, node -> ids.put(node.name(), shells.get(node.name()).exec("cat " + Provisioner.NODE_ID + " 2>/dev/null").stdout().strip()));
-        for (String released : context.etcd().releaseReplaced(spec, etcdLocal, ids)) {
+        for (String released : context.etcd().releaseReplaced(spec, state, etcdLocal, ids)) {
             report.line("released " + released + ", the lease a machine replaced since left");
         }
     }

@@ -2,6 +2,8 @@ package dev.vxlab.orchestrator.etcd;
 
 import dev.vxlab.core.etcd.GatewayCluster;
 import dev.vxlab.core.etcd.GatewayKv;
+import dev.vxlab.orchestrator.spec.LabSpec;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +15,11 @@ import java.util.Optional;
  * {@link HttpEtcdGateway} is the real one.
  */
 public interface EtcdGateway {
+
+    /** How vxlab reaches a lab's etcd (plain, or TLS with the lab's certificates): {@link HttpEtcdGateway#forLab} for real. */
+    interface Factory {
+        EtcdGateway forLab(LabSpec spec, Path stateDir);
+    }
 
     /** True when {@code endpoint}/health answers 200 (a short timeout: called in wait loops). */
     boolean healthy(String endpoint);

@@ -29,13 +29,13 @@ public interface EtcdPlacement {
     Placed start(LabSpec spec, Map<String, RemoteShell> shells, Supplier<Ip4> hostAddress, LabState state);
 
     /** Writes flannel's network config from the spec to {@code <prefix>/config} at {@code local}; false when it was there already. */
-    boolean writeConfig(LabSpec spec, String local);
+    boolean writeConfig(LabSpec spec, LabState state, String local);
 
     /**
      * Deletes the leases of machines replaced since they were written ({@link ReplacedMachines}), given each node's
      * node ID now (empty: none yet); returns what was released ("vt2 /coreos.com/network/subnets/10.244.55.0-24").
      */
-    List<String> releaseReplaced(LabSpec spec, String local, Map<String, String> nodeIdByNode);
+    List<String> releaseReplaced(LabSpec spec, LabState state, String local, Map<String, String> nodeIdByNode);
 
     /** Removes what {@link #start} made on this machine and recorded in the lab's state (its container). */
     void stop(LabState state);

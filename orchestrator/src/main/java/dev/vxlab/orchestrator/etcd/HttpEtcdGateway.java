@@ -3,26 +3,80 @@ package dev.vxlab.orchestrator.etcd;
 import dev.vxlab.core.etcd.GatewayClient;
 import dev.vxlab.core.etcd.GatewayCluster;
 import dev.vxlab.core.etcd.GatewayKv;
+import dev.vxlab.core.etcd.PemTls;
 import dev.vxlab.core.lease.SubnetKey;
 import dev.vxlab.orchestrator.VxlabException;
+import dev.vxlab.orchestrator.spec.EtcdTls;
+import dev.vxlab.orchestrator.spec.LabSpec;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * {@link EtcdGateway} over etcd's JSON gateway ({@link GatewayKv}: one POST a call, no gRPC client to load),
- * and a GET of /health.
+ * and a GET of /health; over TLS with a client certificate where the lab's etcd wants one ({@link #forLab}).
  */
 public final class HttpEtcdGateway implements EtcdGateway {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final SSLSocketFactory tls;
+    private final String curl;
+
+    /** Plain HTTP. */
+    public HttpEtcdGateway() {
+        this(null, "curl");
+    }
+
+    /** {@code tls}: null for plain HTTP; {@code curl}: the curl command a hint gives (with its TLS files, never their contents). */
+    HttpEtcdGateway(SSLSocketFactory tls, String curl) {
+        this.tls = tls;
+        this.curl = curl;
+    }
+
+    /**
+     * How vxlab reaches {@code spec}'s etcd, its state in {@code stateDir}: with the lab's CA and vxlab's own client
+     * certificate when vxlab made them ({@link EtcdTls}), with the spec's files for an external etcd over TLS, else plain.
+     */
+    public static EtcdGateway forLab(LabSpec spec, Path stateDir) {
+        if (!EtcdTls.on(spec)) {
+            return new HttpEtcdGateway();
+        }
+        Path ca;
+        Path cert;
+        Path key;
+        if (EtcdTls.generated(spec)) {
+            EtcdPki pki = new EtcdPki(EtcdPki.dir(stateDir), spec.name());
+            ca = pki.cert(EtcdTls.CA_NAME);
+            cert = pki.cert(EtcdTls.VXLAB);
+            key = pki.key(EtcdTls.VXLAB);
+        } else {
+            ca = spec.etcd().caFile();
+            cert = spec.etcd().certFile();
+            key = spec.etcd().keyFile();
+        }
+        String hint = "curl" + (ca == null ? "" : " --cacert " + ca) + (cert == null ? "" : " --cert " + cert + " --key " + key);
+        try {
+            return new HttpEtcdGateway(PemTls.socketFactory(ca, cert, key), hint);
+        } catch (IllegalArgumentException | VxlabException e) {
+            throw new VxlabException("cannot use the TLS files for the lab's etcd (" + hint.substring(5) + "): " + e.getMessage(),
+                    EtcdTls.generated(spec) ? "`vxlab up " + spec.source() + "` makes the lab's certificates again"
+                            : "check etcd.caFile, certFile and keyFile in " + spec.source(), e);
+        }
+    }
 
     @Override
     public boolean healthy(String endpoint) {
         try {
             HttpURLConnection c = (HttpURLConnection) URI.create(endpoint + "/health").toURL().openConnection();
+            if (c instanceof HttpsURLConnection https && tls != null) {
+                https.setSSLSocketFactory(tls); // the default hostname check stays: the certificate must name the endpoint
+            }
             c.setConnectTimeout(300);
             c.setReadTimeout(1000);
             return c.getResponseCode() == 200;
@@ -69,7 +123,7 @@ public final class HttpEtcdGateway implements EtcdGateway {
     @Override
     public Optional<GatewayCluster.Status> memberStatus(String endpoint) {
         try {
-            return Optional.of(new GatewayCluster(new GatewayClient(List.of(URI.create(endpoint)), null, null, null, Duration.ofSeconds(2))).status());
+            return Optional.of(new GatewayCluster(new GatewayClient(List.of(URI.create(endpoint)), tls, null, null, Duration.ofSeconds(2))).status());
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -79,11 +133,11 @@ public final class HttpEtcdGateway implements EtcdGateway {
         T on(GatewayKv kv) throws IOException;
     }
 
-    private static <T> T call(String endpoint, String what, Call<T> call) {
+    private <T> T call(String endpoint, String what, Call<T> call) {
         try {
-            return call.on(new GatewayKv(new GatewayClient(List.of(URI.create(endpoint)), null, null, null, TIMEOUT)));
+            return call.on(new GatewayKv(new GatewayClient(List.of(URI.create(endpoint)), tls, null, null, TIMEOUT)));
         } catch (IOException | RuntimeException e) {
-            throw new VxlabException(what + " at " + endpoint + ": " + e.getMessage(), "check that etcd answers: curl " + endpoint + "/health", e);
+            throw new VxlabException(what + " at " + endpoint + ": " + e.getMessage(), "check that etcd answers: " + curl + " " + endpoint + "/health", e);
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.lab.Host;
 import dev.vxlab.orchestrator.lab.LabState;
 import dev.vxlab.orchestrator.spec.EtcdCluster;
+import dev.vxlab.orchestrator.spec.EtcdTls;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import dev.vxlab.orchestrator.spec.SpecDefaults;
 import java.io.IOException;
@@ -105,8 +106,12 @@ public final class LabEtcd {
                 }
                 host.run("docker", "rm", "-f", m.container());
                 List<String> cmd = new ArrayList<>(List.of("docker", "run", "-d", "--name", m.container(), "--network", "host",
-                        "--label", "dev.vxlab.lab=" + spec.name(), "-v", data + ":/var/lib/etcd", image));
-                cmd.addAll(EtcdCluster.flags(spec, members, m, "/var/lib/etcd/" + m.dataName()));
+                        "--label", "dev.vxlab.lab=" + spec.name(), "-v", data + ":/var/lib/etcd"));
+                if (EtcdTls.generated(spec)) {
+                    cmd.addAll(List.of("-v", EtcdPki.dir(state.dir()) + ":" + EtcdTls.NODE_DIR + ":ro"));
+                }
+                cmd.add(image);
+                cmd.addAll(EtcdCluster.flags(spec, members, m, "/var/lib/etcd/" + m.dataName(), EtcdTls.NODE_DIR));
                 verbose.accept(String.join(" ", cmd));
                 host.must("start etcd in a container", cmd.toArray(String[]::new));
             } else {
@@ -114,7 +119,7 @@ public final class LabEtcd {
                 // leaves an etcd that down and the next up still find (see unrecorded)
                 List<String> cmd = new ArrayList<>(List.of("setsid", "sh", "-c", "echo $$ > \"$0\" && exec \"$@\"",
                         pidFile(state, m.index()).toString(), "etcd"));
-                cmd.addAll(EtcdCluster.flags(spec, members, m, data.resolve(m.dataName()).toString()));
+                cmd.addAll(EtcdCluster.flags(spec, members, m, data.resolve(m.dataName()).toString(), EtcdPki.dir(state.dir()).toString()));
                 verbose.accept(String.join(" ", cmd));
                 state.pid(m.pidRole(), host.spawn(cmd, state.dir().resolve(m.logName())));
             }

@@ -4,6 +4,7 @@ import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.lab.Host;
 import dev.vxlab.orchestrator.lab.LabState;
 import dev.vxlab.orchestrator.spec.EtcdCluster;
+import dev.vxlab.orchestrator.spec.EtcdTls;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import dev.vxlab.orchestrator.transport.RemoteShell;
 import dev.vxlab.orchestrator.transport.Shell;
@@ -61,7 +62,7 @@ public final class NodeEtcd {
         List<String> started = new ArrayList<>();
         for (EtcdCluster.Member m : members) {
             RemoteShell sh = shells.get(m.node());
-            String local = forward(sh);
+            String local = forward(spec, sh);
             locals.put(m, local);
             boolean docker = sh.exec("docker info >/dev/null 2>&1").ok();
             String mode = switch (spec.etcd().mode()) {
@@ -81,7 +82,12 @@ public final class NodeEtcd {
                     throw new VxlabException("an etcd that vxlab did not start already answers on " + m.node() + ":2379; vxlab will not write"
                             + " its network config into someone else's etcd", "stop it, or run the lab's etcd elsewhere (etcd.on in " + spec.source() + ")");
                 }
-                continue;
+                if (!pushCertificates(spec, m, sh, state)) {
+                    continue;
+                }
+                // its certificates changed (made again): started again with them
+            } else {
+                pushCertificates(spec, m, sh, state);
             }
             started.add(m.node());
             startMember(spec, members, m, sh, mode, docker);
@@ -113,6 +119,26 @@ public final class NodeEtcd {
         return new Started(mode, why, EtcdCluster.clientUrls(members), locals.get(members.get(0)));
     }
 
+    /**
+     * With TLS ({@link EtcdTls#generated}): the lab's CA and member {@code m}'s certificate and key to its node, under
+     * {@link EtcdTls#NODE_DIR} (the key 0600); true when any of them changed there.
+     */
+    private static boolean pushCertificates(LabSpec spec, EtcdCluster.Member m, RemoteShell sh, LabState state) {
+        if (!EtcdTls.generated(spec)) {
+            return false;
+        }
+        EtcdPki pki = new EtcdPki(EtcdPki.dir(state.dir()), spec.name());
+        String name = EtcdTls.memberName(m);
+        boolean changed = sh.put(EtcdTls.NODE_DIR + "/" + EtcdTls.CA, ascii(pki.text(pki.cert(EtcdTls.CA_NAME))), "0644");
+        changed |= sh.put(EtcdTls.NODE_DIR + "/" + EtcdTls.MEMBER + ".pem", ascii(pki.text(pki.cert(name))), "0644");
+        changed |= sh.put(EtcdTls.NODE_DIR + "/" + EtcdTls.MEMBER + "-key.pem", ascii(pki.text(pki.key(name))), "0600");
+        return changed;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
     /** The etcd container on the node carries this lab's label (with {@link #running}: ours, and not someone else's etcd). */
     private static boolean labelled(RemoteShell sh, LabSpec spec) {
         return sh.exec("[ \"$(docker inspect -f '{{index .Config.Labels \"dev.vxlab.lab\"}}' " + CONTAINER + " 2>/dev/null)\" = "
@@ -127,7 +153,7 @@ public final class NodeEtcd {
     }
 
     private void startMember(LabSpec spec, List<EtcdCluster.Member> members, EtcdCluster.Member m, RemoteShell sh, String mode, boolean docker) {
-        String args = String.join(" ", EtcdCluster.flags(spec, members, m, "/DATA").stream().map(Shell::quote).toList());
+        String args = String.join(" ", EtcdCluster.flags(spec, members, m, "/DATA", EtcdTls.NODE_DIR).stream().map(Shell::quote).toList());
         RemoteShell.Result r;
         if (mode.equals("container")) {
             if (!docker) {
@@ -137,7 +163,9 @@ public final class NodeEtcd {
             String image = Shell.quote(spec.etcd().image());
             r = sh.exec("docker image inspect " + image + " >/dev/null 2>&1 || docker pull -q " + image + " >/dev/null; "
                     + "docker rm -f " + CONTAINER + " >/dev/null 2>&1; mkdir -p " + DATA + " && docker run -d --name " + CONTAINER
-                    + " --restart unless-stopped --network host -v " + DATA + ":/var/lib/etcd --label dev.vxlab.lab=" + Shell.quote(spec.name())
+                    + " --restart unless-stopped --network host -v " + DATA + ":/var/lib/etcd"
+                    + (EtcdTls.generated(spec) ? " -v " + EtcdTls.NODE_DIR + ":" + EtcdTls.NODE_DIR + ":ro" : "")
+                    + " --label dev.vxlab.lab=" + Shell.quote(spec.name())
                     + " " + image + " " + args.replace("/DATA", "/var/lib/etcd/data"));
         } else {
             byte[] binary = etcdBinary();
@@ -170,8 +198,8 @@ public final class NodeEtcd {
         }
     }
 
-    /** For status: the local endpoint of an etcd on a node, forwarded over that node's session. */
-    public static String forward(RemoteShell sh) {
-        return "http://127.0.0.1:" + sh.forward("127.0.0.1", 2379);
+    /** For status: the local endpoint of an etcd on a node, forwarded over that node's session (https with TLS). */
+    public static String forward(LabSpec spec, RemoteShell sh) {
+        return EtcdTls.scheme(spec) + "://127.0.0.1:" + sh.forward("127.0.0.1", 2379);
     }
 }

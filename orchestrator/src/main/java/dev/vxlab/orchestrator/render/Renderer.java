@@ -1,5 +1,6 @@
 package dev.vxlab.orchestrator.render;
 
+import dev.vxlab.orchestrator.spec.EtcdTls;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import freemarker.cache.ClassTemplateLoader;
 import freemarker.cache.TemplateLoader;
@@ -124,6 +125,9 @@ public final class Renderer {
      *   etcdEndpoints    list of URLs (one at least, no commas)   |
      *   etcdPrefix       etcd key prefix                          | sysconfig
      *   agentOptions     FLANNEL_OPTIONS, may be empty            |
+     *   etcdTls          list of {key, value}: FLANNELD_ETCD_*FILE |
+     *                    lines, empty with TLS off (EtcdTls)      |
+     *   etcdTlsFrom      where those files come from              |
      *   firewallRules    list of {chain, args}: FirewallRule.forLab, args joined by spaces   direct.xml
      * </pre>
      */
@@ -145,6 +149,17 @@ public final class Renderer {
         model.put("etcdEndpoints", List.copyOf(etcdEndpoints));
         model.put("etcdPrefix", spec.etcd().prefix());
         model.put("agentOptions", spec.agent().options());
+        List<Map<String, String>> tls = new ArrayList<>();
+        EtcdTls.AgentFiles files = EtcdTls.agentFiles(spec);
+        if (files != null) {
+            tlsLine(tls, "FLANNELD_ETCD_CAFILE", files.caFile());
+            tlsLine(tls, "FLANNELD_ETCD_CERTFILE", files.certFile());
+            tlsLine(tls, "FLANNELD_ETCD_KEYFILE", files.keyFile());
+        }
+        model.put("etcdTls", List.copyOf(tls));
+        model.put("etcdTlsFrom", EtcdTls.generated(spec) ? "the lab's CA and this node's own client certificate, which vxlab"
+                + " signed and wrote; etcd refuses a client without a certificate of the lab" : "the files etcd.caFile, certFile and keyFile"
+                + " of the lab spec, which vxlab copied here");
 
         if (!BACKENDS.contains(spec.network().backend())) {
             throw new RenderException(null, "backend", "backend " + quoted(spec.network().backend())
@@ -156,6 +171,12 @@ public final class Renderer {
         }
         model.put("firewallRules", List.copyOf(rules));
         return model.values;
+    }
+
+    private static void tlsLine(List<Map<String, String>> lines, String key, String value) {
+        if (value != null) {
+            lines.add(Map.of("key", key, "value", value));
+        }
     }
 
     /** Renders one template with a model; package-private so that tests can render throwaway templates. */

@@ -77,12 +77,13 @@ public final class EtcdCluster {
         if (e.mode() == LabSpec.EtcdMode.EXTERNAL) {
             return members;
         }
+        String scheme = EtcdTls.scheme(spec) + "://";
         if (e.on().isEmpty()) {
             String ip = spec.underlay().hostIp().toString();
             for (int i = 1; i <= e.members(); i++) {
                 String port = i == 1 ? "" : String.valueOf(i);
                 String name = i == 1 ? "vxlab-" + spec.name() : "vxlab-" + spec.name() + "-" + i;
-                members.add(new Member(i, name, null, ip, "http://" + ip + ":" + port + "2379", "http://" + ip + ":" + port + "2380",
+                members.add(new Member(i, name, null, ip, scheme + ip + ":" + port + "2379", scheme + ip + ":" + port + "2380",
                         i == 1 ? "vxlab-" + spec.name() + "-etcd" : "vxlab-" + spec.name() + "-etcd-" + i));
             }
             return members;
@@ -91,8 +92,8 @@ public final class EtcdCluster {
         for (int i = 0; i < e.on().size(); i++) {
             String node = e.on().get(i);
             String ip = spec.nodes().stream().filter(n -> n.name().equals(node)).findFirst().orElseThrow().ip().toString();
-            members.add(new Member(i + 1, node, node, ip, "http://" + ip + ":2379",
-                    alone ? "http://127.0.0.1:2380" : "http://" + ip + ":2380", NODE_CONTAINER));
+            members.add(new Member(i + 1, node, node, ip, scheme + ip + ":2379",
+                    alone ? scheme + "127.0.0.1:2380" : scheme + ip + ":2380", NODE_CONTAINER));
         }
         return members;
     }
@@ -113,15 +114,20 @@ public final class EtcdCluster {
     }
 
     /**
-     * etcd's flags for {@code m}, the data directory given as {@code dataDir}. A member on a node also listens on
-     * the node's loopback, where vxlab reaches it through the node's SSH session.
+     * etcd's flags for {@code m}, the data directory given as {@code dataDir}, and with TLS on ({@link EtcdTls}) its
+     * certificates in {@code pkiDir}. A member on a node also listens on the node's loopback, where vxlab reaches it
+     * through the node's SSH session.
      */
-    public static List<String> flags(LabSpec spec, List<Member> members, Member m, String dataDir) {
-        String listenClients = m.here() ? m.clientUrl() : m.clientUrl() + ",http://127.0.0.1:2379";
-        return List.of("--name", m.name(), "--data-dir", dataDir,
+    public static List<String> flags(LabSpec spec, List<Member> members, Member m, String dataDir, String pkiDir) {
+        String listenClients = m.here() ? m.clientUrl() : m.clientUrl() + "," + EtcdTls.scheme(spec) + "://127.0.0.1:2379";
+        List<String> flags = new ArrayList<>(List.of("--name", m.name(), "--data-dir", dataDir,
                 "--listen-client-urls", listenClients, "--advertise-client-urls", m.clientUrl(),
                 "--listen-peer-urls", m.peerUrl(), "--initial-advertise-peer-urls", m.peerUrl(),
                 "--initial-cluster", initialCluster(members), "--initial-cluster-token", token(spec),
-                "--initial-cluster-state", "new");
+                "--initial-cluster-state", "new"));
+        if (EtcdTls.generated(spec)) {
+            flags.addAll(EtcdTls.flags(m, pkiDir));
+        }
+        return List.copyOf(flags);
     }
 }

@@ -16,7 +16,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * is an error at that field (and reads as wrong), rather than being silently dropped.
  */
 final class EtcdSection {
-    static final List<String> KEYS = List.of("mode", "image", "prefix", "on", "members", "endpoints", "caFile", "certFile", "keyFile");
+    static final List<String> KEYS = List.of("mode", "image", "prefix", "on", "members", "endpoints", "caFile", "certFile", "keyFile", "tls");
     static final int MAX_MEMBERS = EtcdCluster.MAX_MEMBERS;
     private static final String MAJORITY = "etcd needs a majority of its members to agree on every write, so %d members survive no more"
             + " failures than %d do; use 1 (no failure survived), 3 (one) or 5 (two)";
@@ -33,6 +33,7 @@ final class EtcdSection {
     private final Val<Path> caFile;
     private final Val<Path> certFile;
     private final Val<Path> keyFile;
+    private final Val<Boolean> tls;
 
     private EtcdSection(Section top, Values values) {
         this.problems = values.problems();
@@ -53,6 +54,9 @@ final class EtcdSection {
         caFile = notFor(etcd, "caFile", STARTED_BY_VXLAN, externalOnly, null, values::file);
         certFile = notFor(etcd, "certFile", STARTED_BY_VXLAN, externalOnly, null, values::file);
         keyFile = notFor(etcd, "keyFile", STARTED_BY_VXLAN, externalOnly, null, values::file);
+        // an external etcd's TLS is what its endpoints and files say; tls: switches the one vxlab starts
+        tls = notFor(etcd, "tls", Set.of(EtcdMode.EXTERNAL), "an etcd vxlab starts (for mode: external, https endpoints and caFile,"
+                + " certFile, keyFile say how to reach it)", null, values::bool);
         if (mode == EtcdMode.EXTERNAL) {
             external(etcd);
         }
@@ -82,7 +86,7 @@ final class EtcdSection {
         List<String> onNodes = on.value() == null ? List.of() : on.value().stream().map(Val::value).toList();
         return new LabSpec.Etcd(mode, image.value(), prefix.value(), onNodes, onNodes.isEmpty() ? members.value() : onNodes.size(),
                 endpoints.value() == null ? List.of() : endpoints.value().stream().map(Val::value).toList(),
-                caFile.value(), certFile.value(), keyFile.value());
+                caFile.value(), certFile.value(), keyFile.value(), tls.value());
     }
 
     /** A field that only some modes use ({@code usedWith}): given with one of {@code wrongModes} it is an error. */

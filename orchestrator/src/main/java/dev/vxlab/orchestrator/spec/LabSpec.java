@@ -40,17 +40,20 @@ public record LabSpec(String name, Provider provider, Network network, Underlay 
     }
 
     /**
-     * Where etcd runs: {@code on} names the node that runs it (null: the machine vxlab runs on); {@code endpoints}
-     * and the TLS files only for {@code external}.
-     */
-    /**
-     * {@code on}: the nodes that run etcd's members (empty: this machine, or external); {@code members}: how many
-     * members vxlab starts (the size of {@code on} when it is given; 1, 3, 5 or 7).
+     * Where etcd runs. {@code on}: the nodes that run etcd's members (empty: this machine, or external);
+     * {@code members}: how many members vxlab starts (the size of {@code on} when it is given; 1, 3 or 5);
+     * {@code endpoints} and the TLS files only for {@code external}; {@code tls}: {@code etcd.tls} as written (null:
+     * not written, and the provider decides: see {@link EtcdTls#on}).
      */
     public record Etcd(EtcdMode mode, String image, String prefix, List<String> on, int members, List<URI> endpoints, Path caFile,
-                       Path certFile, Path keyFile) {
+                       Path certFile, Path keyFile, Boolean tls) {
         public Etcd {
             on = List.copyOf(on);
+        }
+
+        public Etcd(EtcdMode mode, String image, String prefix, List<String> on, int members, List<URI> endpoints, Path caFile,
+                    Path certFile, Path keyFile) {
+            this(mode, image, prefix, on, members, endpoints, caFile, certFile, keyFile, null);
         }
 
         /** The first node that runs etcd, or null when etcd runs on this machine or outside the lab. */

@@ -79,6 +79,11 @@ public final class SpecLoader {
         return resolve(fileLabel, Path.of(fileLabel), yamlText, null);
     }
 
+    /** As {@link #parse(String, String)}, with the provider {@code override} as {@code vxlab up --provider} gives it. */
+    static LabSpec parse(String fileLabel, String yamlText, LabSpec.Provider override) {
+        return resolve(fileLabel, Path.of(fileLabel), yamlText, override);
+    }
+
     private static LabSpec resolve(String label, Path source, String text, LabSpec.Provider override) {
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);

@@ -283,6 +283,11 @@ public final class SshjShell implements RemoteShell {
                 public InputStream getInputStream() {
                     return new java.io.ByteArrayInputStream(content);
                 }
+
+                @Override
+                public int getPermissions() {
+                    return 0600; // created private (a key, a password): `mode` is set by chmod once it is whole
+                }
             }, tmp);
         } catch (IOException e) {
             throw new VxlabException("cannot upload " + path + " to " + where + ": " + e.getMessage(), null, e);

@@ -137,7 +137,7 @@ class SshProviderIT {
         LabUpIT.Run up = run("up", spec.toString());
         assertEquals(0, up.code(), up.out() + up.err());
         assertTrue(up.out().contains("all 6 pairs ping"), up.out());
-        assertTrue(up.out().contains("process on h1 at [http://192.168.82.11:2379]"), "etcd runs on h1: " + up.out());
+        assertTrue(up.out().contains("process on h1 at [https://192.168.82.11:2379]"), "etcd runs on h1: " + up.out());
         assertTrue(up.out().contains("h1 root@192.168.82.11:22 (existing host)"), up.out());
 
         LabState st = LabState.load(Lab.dir(LAB), LAB);
@@ -155,6 +155,14 @@ class SshProviderIT {
         }
         assertTrue(made.get("h1").contains("/etc/sysconfig/flanneld"));
         assertFalse(made.get("h2").contains("/etc/sysconfig/flanneld"));
+        // etcd leaves this machine (on h1, on the underlay): TLS by default, each host its own client certificate
+        assertTrue(up.out().contains("TLS, client certificates required"), up.out());
+        assertFalse(up.out().contains("PRIVATE KEY") || up.out().contains("-----BEGIN"), up.out());
+        assertTrue(made.get("h2").contains("/var/lib/vxlab/pki/client-key.pem"), made.toString());
+        assertEquals("600", onHost("h2", "stat -c %a /var/lib/vxlab/pki/client-key.pem").stdout().trim());
+        assertTrue(onHost("h3", "grep -q '^FLANNELD_ETCD_KEYFILE=\"/var/lib/vxlab/pki/client-key.pem\"' /etc/sysconfig/flanneld").ok());
+        assertFalse(onHost("h1", "ETCDCTL_API=3 etcdctl --endpoints=https://192.168.82.11:2379 --cacert=/var/lib/vxlab/pki/ca.pem"
+                + " --dial-timeout=3s get /coreos.com/network/config").ok(), "etcd on h1 lets in no client without a certificate");
 
         LabUpIT.Run verify = run("verify", LAB, "--json");
         assertEquals(0, verify.code(), verify.out() + verify.err());

@@ -100,7 +100,7 @@ final class Fixture {
         }
 
         @Override
-        public boolean writeConfig(LabSpec spec, String local) {
+        public boolean writeConfig(LabSpec spec, LabState state, String local) {
             events.add("etcd config " + local);
             boolean first = !written;
             written = true;
@@ -108,7 +108,7 @@ final class Fixture {
         }
 
         @Override
-        public List<String> releaseReplaced(LabSpec spec, String local, Map<String, String> nodeIdByNode) {
+        public List<String> releaseReplaced(LabSpec spec, LabState state, String local, Map<String, String> nodeIdByNode) {
             events.add("etcd release replaced " + new java.util.TreeMap<>(nodeIdByNode).keySet());
             return List.of();
         }

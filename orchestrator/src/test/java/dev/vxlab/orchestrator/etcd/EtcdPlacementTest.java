@@ -36,7 +36,7 @@ class EtcdPlacementTest {
     final FakeHost host = new FakeHost(events);
     final FakeGateway gateway = new FakeGateway(events);
     final FakeShell kube1 = new FakeShell("kube1", events);
-    final StandardEtcdPlacement placement = new StandardEtcdPlacement(host, gateway, s -> { });
+    final StandardEtcdPlacement placement = new StandardEtcdPlacement(host, (s, d) -> gateway, s -> { });
     LabState state;
     String local;
 
@@ -218,10 +218,10 @@ class EtcdPlacementTest {
     @Test
     void theNetworkConfigIsFlannelsJsonUnderThePrefixAndARewriteIsUnchanged() {
         LabSpec spec = spec("etcd: {mode: process, prefix: /coreos.com/network}");
-        assertTrue(placement.writeConfig(spec, "http://127.0.0.1:2379"));
+        assertTrue(placement.writeConfig(spec, state, "http://127.0.0.1:2379"));
         assertEquals("{\"Network\":\"10.244.0.0/16\",\"SubnetLen\":24,\"Backend\":{\"Type\":\"vxlan\",\"VNI\":1,\"Port\":8472,\"DirectRouting\":false}}",
                 gateway.keys.get("http://127.0.0.1:2379 /coreos.com/network/config"));
-        assertFalse(placement.writeConfig(spec, "http://127.0.0.1:2379"));
+        assertFalse(placement.writeConfig(spec, state, "http://127.0.0.1:2379"));
     }
 
     static String forwarded(FakeShell sh) {

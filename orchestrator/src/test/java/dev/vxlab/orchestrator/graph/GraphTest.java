@@ -84,7 +84,7 @@ class GraphTest {
     void etcdIsDrawnWhereItRuns() {
         String onNode = Dot.write(Topology.planned(spec("src/test/resources/specs/good/vagrant-etcd-on-node.yaml")));
         assertTrue(onNode.contains("  n1 -- etcd [label=\"runs\", style=dotted];\n"), onNode);
-        assertTrue(onNode.contains("node kube1") && onNode.contains("http://192.168.60.11:2379"), onNode);
+        assertTrue(onNode.contains("node kube1") && onNode.contains("https://192.168.60.11:2379"), onNode);
         assertFalse(onNode.contains("host -- etcd"), onNode);
 
         String external = Dot.write(Topology.planned(spec("src/test/resources/specs/good/external-etcd-tls.yaml")));

@@ -9,6 +9,7 @@ import static dev.vxlab.orchestrator.render.TestLabs.withName;
 import static dev.vxlab.orchestrator.render.TestLabs.withNetwork;
 import static dev.vxlab.orchestrator.render.TestLabs.withOptions;
 import static dev.vxlab.orchestrator.render.TestLabs.withPrefix;
+import static dev.vxlab.orchestrator.render.TestLabs.withProvider;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -137,6 +138,25 @@ class RendererTest {
         assertEquals(List.of(URI.create("http://192.168.56.1:2379")), config.etcdEndpoints());
         assertEquals("/coreos.com/network", config.etcdPrefix());
         assertEquals(List.of("eth1"), config.ifaces());
+    }
+
+    @Test
+    void withTlsTheAgentReadsTheLabsCaAndItsOwnCertificateFromTheSysconfigFile() {
+        LabSpec vagrant = withProvider(quickstart(), LabSpec.Provider.VAGRANT);
+        String sysconfig = content(renderer.render(vagrant, kube1(), List.of("https://192.168.56.1:2379")), "/etc/sysconfig/flanneld");
+        assertTrue(sysconfig.contains("\n# TLS to etcd (flanneld's --etcd-cafile, --etcd-certfile, --etcd-keyfile): the lab's CA and this node's"
+                + " own client certificate, which vxlab signed and wrote; etcd refuses a client without a certificate of the lab\n"
+                + "FLANNELD_ETCD_CAFILE=\"/var/lib/vxlab/pki/ca.pem\"\n"
+                + "FLANNELD_ETCD_CERTFILE=\"/var/lib/vxlab/pki/client.pem\"\n"
+                + "FLANNELD_ETCD_KEYFILE=\"/var/lib/vxlab/pki/client-key.pem\"\n"), sysconfig);
+        AgentConfig config = new ConfigLoader(Map.of(),
+                path -> path.equals(ConfigLoader.DEFAULT_ENV_FILE) ? Optional.of(sysconfig) : Optional.empty(), () -> "kube1").load(List.of());
+        assertEquals(Path.of("/var/lib/vxlab/pki/ca.pem"), config.etcdTls().caFile());
+        assertEquals(Path.of("/var/lib/vxlab/pki/client.pem"), config.etcdTls().certFile());
+        assertEquals(Path.of("/var/lib/vxlab/pki/client-key.pem"), config.etcdTls().keyFile());
+        assertEquals(List.of(URI.create("https://192.168.56.1:2379")), config.etcdEndpoints());
+        assertFalse(content(renderer.render(quickstart(), kube1(), HOST_ETCD), "/etc/sysconfig/flanneld").contains("FLANNELD_ETCD"),
+                "a netns lab's etcd, sealed on this machine, has no TLS unless the spec asks");
     }
 
     @Test

@@ -59,8 +59,12 @@ final class TestLabs {
     static LabSpec withPrefix(LabSpec s, String prefix) {
         Etcd e = s.etcd();
         return new LabSpec(s.name(), s.provider(), s.network(), s.underlay(),
-                new Etcd(e.mode(), e.image(), prefix, e.on(), e.members(), e.endpoints(), e.caFile(), e.certFile(), e.keyFile()),
+                new Etcd(e.mode(), e.image(), prefix, e.on(), e.members(), e.endpoints(), e.caFile(), e.certFile(), e.keyFile(), e.tls()),
                 s.agent(), s.firewall(), s.vagrant(), s.nodes(), s.source());
+    }
+
+    static LabSpec withProvider(LabSpec s, Provider provider) {
+        return new LabSpec(s.name(), provider, s.network(), s.underlay(), s.etcd(), s.agent(), s.firewall(), s.vagrant(), s.nodes(), s.source());
     }
 
     static LabSpec withFirewall(LabSpec s, Firewall firewall) {

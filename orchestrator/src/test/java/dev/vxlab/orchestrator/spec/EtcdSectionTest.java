@@ -27,6 +27,20 @@ class EtcdSectionTest {
     }
 
     @Test
+    void tlsIsForAnEtcdVxlabStartsAndIsTrueOrFalse() {
+        read("etcd: {mode: external, endpoints: [http://10.0.0.1:2379], tls: true}\n");
+        assertEquals(List.of("x.yaml:1:64: etcd.tls: tls is only for an etcd vxlab starts (for mode: external, https endpoints and"
+                + " caFile, certFile, keyFile say how to reach it); with mode: external vxlab starts no etcd and would ignore it"), f.errors());
+    }
+
+    @Test
+    void tlsIsTrueOrFalse() {
+        EtcdSection etcd = read("etcd: {mode: process, tls: \"no\"}\n");
+        assertEquals(List.of("x.yaml:1:28: etcd.tls: expected true or false, got \"no\" (in quotes it is text; write no without quotes)"),
+                f.errors());
+    }
+
+    @Test
     void externalNeedsEndpoints() {
         read("etcd:\n  mode: external\n");
         assertEquals(List.of("x.yaml:2:3: etcd.endpoints: required with mode: external; list etcd's client URLs,"

@@ -22,7 +22,9 @@ public final class AtomicFiles {
             if (Files.isRegularFile(path) && Files.readString(path, StandardCharsets.UTF_8).equals(content)) {
                 return false;
             }
-            Path tmp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp");
+            // private from its first byte (a key, a password), given its mode once whole
+            Path tmp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try {
                 Files.writeString(tmp, content, StandardCharsets.UTF_8);
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(mode));
