@@ -118,4 +118,32 @@ class EtcdPkiTest {
         pki.ensure(List.of(new EtcdTls.Cert(EtcdTls.VXLAB, "vxlab", List.of(), List.of(), false)));
         pki.client(EtcdTls.VXLAB).getDefaultCipherSuites();
     }
+
+    @Test
+    void eachNodeGetsTheCaAndItsOwnCertificateOrTheFilesAnExternalEtcdWasGiven() throws Exception {
+        Path spec = dir.resolve("lab.yaml");
+        String nodes = "nodes:\n  - {name: kube1, ip: 192.168.56.11}\n  - {name: kube2, ip: 192.168.56.12}\n";
+        dev.vxlab.orchestrator.spec.LabSpec vagrant = dev.vxlab.orchestrator.spec.SpecLoader.parse(spec.toString(), "name: lab1\nprovider: vagrant\n"
+                + "underlay: {cidr: 192.168.56.0/24, hostIp: 192.168.56.1}\netcd: {mode: process}\n" + nodes);
+        Path state = dir.resolve("state");
+        new EtcdPki(EtcdPki.dir(state), "lab1").ensure(EtcdTls.certificates(vagrant,
+                dev.vxlab.orchestrator.spec.EtcdCluster.members(vagrant)));
+        List<dev.vxlab.orchestrator.render.RenderedFile> files = EtcdPki.nodeFiles(vagrant, state, "kube2");
+        assertEquals(List.of("/var/lib/vxlab/pki/ca.pem 0644", "/var/lib/vxlab/pki/client.pem 0644", "/var/lib/vxlab/pki/client-key.pem 0600"),
+                files.stream().map(f -> f.path() + " " + f.mode()).toList());
+        assertEquals(Files.readString(EtcdPki.dir(state).resolve("node-kube2-key.pem")), files.get(2).content());
+        assertEquals("CN=kube2,O=vxlab", read(EtcdPki.dir(state).resolve("node-kube2.pem")).getSubjectX500Principal().getName());
+
+        Files.writeString(dir.resolve("their-ca.pem"), "CA\n");
+        Files.writeString(dir.resolve("c.pem"), "CERT");
+        Files.writeString(dir.resolve("k.pem"), "KEY\n");
+        dev.vxlab.orchestrator.spec.LabSpec external = dev.vxlab.orchestrator.spec.SpecLoader.parse(spec.toString(), "name: lab1\nprovider: ssh\n"
+                + "underlay: {cidr: 192.168.56.0/24, hostIp: 192.168.56.1}\netcd: {mode: external, endpoints: [https://10.1.1.1:2379],"
+                + " caFile: their-ca.pem, certFile: c.pem, keyFile: k.pem}\nssh: {user: root, identityFile: k.pem, knownHosts: c.pem}\n" + nodes);
+        assertEquals(List.of("/var/lib/vxlab/pki/ca.pem 0644 CA\n", "/var/lib/vxlab/pki/client.pem 0644 CERT\n", "/var/lib/vxlab/pki/client-key.pem 0600 KEY\n"),
+                EtcdPki.nodeFiles(external, state, "kube1").stream().map(f -> f.path() + " " + f.mode() + " " + f.content()).toList());
+        dev.vxlab.orchestrator.spec.LabSpec netns = dev.vxlab.orchestrator.spec.SpecLoader.parse(spec.toString(), "name: lab1\n"
+                + "underlay: {cidr: 192.168.56.0/24, hostIp: 192.168.56.1}\n" + nodes);
+        assertEquals(List.of(), EtcdPki.nodeFiles(netns, state, "kube1"), "no TLS, no files");
+    }
 }
