@@ -4,7 +4,6 @@ import dev.vxlab.core.etcd.GatewayCluster;
 import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.doctor.EtcdFacts;
 import dev.vxlab.orchestrator.etcd.EtcdGateway;
-import dev.vxlab.orchestrator.etcd.HttpEtcdGateway;
 import dev.vxlab.orchestrator.etcd.NodeEtcd;
 import dev.vxlab.orchestrator.provider.Machines;
 import dev.vxlab.orchestrator.spec.EtcdCluster;
@@ -55,35 +54,27 @@ final class EtcdMembers implements AutoCloseable {
         return new EtcdMembers(members, shells);
     }
 
-    /** Every member vxlab started for the lab that is up, asked how it is (its status and /health), in the spec's order. */
-    static List<EtcdFacts.Member> health(Lab l, Machines machines) {
+    /** Every member, asked through {@code gateway} how it is (its status and /health), in the spec's order. */
+    List<EtcdFacts.Member> health(EtcdGateway gateway) {
         List<EtcdFacts.Member> out = new ArrayList<>();
-        if (l.state().string("etcdEndpoint") == null && l.state().string("etcdOn") == null) {
-            return out;
-        }
-        EtcdGateway gateway;
-        try {
-            gateway = HttpEtcdGateway.forLab(l.spec(), l.state().dir());
-        } catch (VxlabException e) {
-            for (EtcdCluster.Member m : EtcdCluster.members(l.spec())) {
+        for (Reached r : members) {
+            EtcdCluster.Member m = r.member();
+            if (r.local() == null) {
                 out.add(new EtcdFacts.Member(m.name(), m.where(), m.clientUrl(), EtcdQuorum.UNREACHABLE, false));
+                continue;
             }
-            return out;
-        }
-        try (EtcdMembers reach = reach(l.spec(), machines)) {
-            for (Reached r : reach.members()) {
-                EtcdCluster.Member m = r.member();
-                if (r.local() == null) {
-                    out.add(new EtcdFacts.Member(m.name(), m.where(), m.clientUrl(), EtcdQuorum.UNREACHABLE, false));
-                    continue;
-                }
-                Optional<GatewayCluster.Status> said = gateway.memberStatus(r.local());
-                String health = said.isEmpty() ? EtcdQuorum.DOWN : !said.get().hasLeader() ? EtcdQuorum.NO_LEADER
-                        : gateway.healthy(r.local()) ? EtcdQuorum.HEALTHY : EtcdQuorum.UNHEALTHY;
-                out.add(new EtcdFacts.Member(m.name(), m.where(), m.clientUrl(), health, said.map(GatewayCluster.Status::isLeader).orElse(false)));
-            }
+            Optional<GatewayCluster.Status> said = gateway.memberStatus(r.local());
+            String health = said.isEmpty() ? EtcdQuorum.DOWN : !said.get().hasLeader() ? EtcdQuorum.NO_LEADER
+                    : gateway.healthy(r.local()) ? EtcdQuorum.HEALTHY : EtcdQuorum.UNHEALTHY;
+            out.add(new EtcdFacts.Member(m.name(), m.where(), m.clientUrl(), health, said.map(GatewayCluster.Status::isLeader).orElse(false)));
         }
         return out;
+    }
+
+    /** Every member of {@code spec} as unreachable (vxlab cannot even set up its way to them). */
+    static List<EtcdFacts.Member> unreachable(LabSpec spec) {
+        return EtcdCluster.members(spec).stream()
+                .map(m -> new EtcdFacts.Member(m.name(), m.where(), m.clientUrl(), EtcdQuorum.UNREACHABLE, false)).toList();
     }
 
     List<Reached> members() {

@@ -15,20 +15,17 @@ final class EtcdQuorum {
     }
 
     /** One line: "quorum: 3 of 3 members healthy, leader kube2", or the lost quorum and what to do ({@code spec}: for `vxlab up`). */
-    static String summary(List<LabStatus.EtcdMember> members, String spec) {
-        int n = members.size();
-        long healthy = members.stream().filter(LabStatus.EtcdMember::healthy).count();
-        int needed = n / 2 + 1;
-        String leader = members.stream().filter(LabStatus.EtcdMember::leader).map(LabStatus.EtcdMember::name).findFirst().orElse(null);
-        String down = String.join(", ", members.stream().filter(m -> !m.healthy()).map(m -> m.name() + " " + m.health()).toList());
-        if (healthy >= needed) {
-            String line = (n == 1 ? "etcd healthy" : "quorum: " + healthy + " of " + n + " members healthy")
-                    + (leader == null ? "" : ", leader " + leader);
-            return healthy == n ? line : line + "; " + down + " (" + (n - needed - (n - healthy)) + " more may fail;"
+    static String summary(List<EtcdFacts.Member> members, String spec) {
+        EtcdFacts.Quorum q = EtcdFacts.Quorum.of(members);
+        int n = q.members();
+        if (q.held()) {
+            String line = (n == 1 ? "etcd healthy" : "quorum: " + q.healthy() + " of " + n + " members healthy")
+                    + (q.leader() == null ? "" : ", leader " + q.leader());
+            return q.down().isEmpty() ? line : line + "; " + q.downNames() + " (" + q.spare() + " more may fail;"
                     + " `vxlab up " + spec + "` starts it again and it rejoins)";
         }
-        return (n == 1 ? "etcd " + members.get(0).health() : "quorum lost: " + healthy + " of " + n + " members healthy, " + needed
-                + " needed (" + down + ")") + ": etcd takes no writes, so no lease can be renewed or taken, and an agent that"
+        return (n == 1 ? "etcd " + members.get(0).health() : "quorum lost: " + q.healthy() + " of " + n + " members healthy, " + q.needed()
+                + " needed (" + q.downNames() + ")") + ": etcd takes no writes, so no lease can be renewed or taken, and an agent that"
                 + " restarts cannot start; the agents keep the routes they have until etcd is back: `vxlab up " + spec + "`"
                 + " starts the members that are down";
     }

@@ -71,10 +71,11 @@ public final class LabDoctor {
     }
 
     private static EtcdFacts etcd(Lab l, Machines machines) {
-        LabLeases read = LabLeases.read(l, machines);
-        String where = read.etcdOn() != null ? "on " + read.etcdOn() : read.endpoint();
         // a cluster's members, each asked (VX018); one etcd is asked only for its leases (VX013), as before
-        List<EtcdFacts.Member> members = l.spec().etcd().members() > 1 ? EtcdMembers.health(l, machines) : List.of();
+        LabLeases.WithMembers both = LabLeases.readWithMembers(l, machines);
+        LabLeases read = both.leases();
+        String where = read.etcdOn() != null ? "on " + read.etcdOn() : read.endpoint();
+        List<EtcdFacts.Member> members = both.members();
         if (read.error() != null) {
             return EtcdFacts.unreadable(where, read.error()).withMembers(members);
         }

@@ -70,7 +70,8 @@ public final class LabStatus {
     public Status status(String specOrName) {
         Lab l = Lab.resolve(context.home(), specOrName);
         Machines machines = context.providers().machines(l.spec(), l.state());
-        LabLeases read = LabLeases.read(l, machines);
+        LabLeases.WithMembers both = LabLeases.readWithMembers(l, machines);
+        LabLeases read = both.leases();
         List<Lease> leases = read.leases();
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         List<Node> rows = new ArrayList<>();
@@ -90,14 +91,9 @@ public final class LabStatus {
                     lease == null || read.ttls().get(lease) == null ? null : now.plusSeconds(read.ttls().get(lease)).toString(), agent));
         }
         String etcd = read.etcdOn() != null ? "on " + read.etcdOn() : read.endpoint();
-        List<EtcdMember> members = members(l, machines);
-        return new Status(l.spec().name(), read.error() == null ? etcd : etcd + " (not readable: " + read.error() + ")", rows,
-                members, members.isEmpty() ? null : EtcdQuorum.summary(members, l.spec().source() == null ? l.spec().name() : l.spec().source().toString()));
-    }
-
-    /** Every member vxlab started, asked how it is (its status and /health), in the order of the spec. */
-    private List<EtcdMember> members(Lab l, Machines machines) {
-        return EtcdMembers.health(l, machines).stream()
+        List<EtcdMember> members = both.members().stream()
                 .map(m -> new EtcdMember(m.name(), m.on(), m.clientUrl(), m.health(), m.leader())).toList();
+        return new Status(l.spec().name(), read.error() == null ? etcd : etcd + " (not readable: " + read.error() + ")", rows,
+                members, members.isEmpty() ? null : EtcdQuorum.summary(both.members(), l.spec().source() == null ? l.spec().name() : l.spec().source().toString()));
     }
 }

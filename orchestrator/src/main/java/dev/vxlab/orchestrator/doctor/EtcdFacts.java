@@ -25,6 +25,32 @@ public record EtcdFacts(String endpoint, String error, String config, List<Lease
         }
     }
 
+    /**
+     * What the members' answers mean (pure): {@code needed} of the {@code members} must be healthy for etcd to take
+     * writes; {@code down} the others, in order; {@code leader} the name of the one that says it leads (null: none).
+     */
+    public record Quorum(int members, int healthy, int needed, String leader, List<Member> down) {
+        public static Quorum of(List<Member> members) {
+            List<Member> down = members.stream().filter(m -> !m.healthy()).toList();
+            String leader = members.stream().filter(Member::leader).map(Member::name).findFirst().orElse(null);
+            return new Quorum(members.size(), members.size() - down.size(), members.size() / 2 + 1, leader, down);
+        }
+
+        public boolean held() {
+            return healthy >= needed;
+        }
+
+        /** How many more members may fail before the quorum is lost (0 when it is lost). */
+        public int spare() {
+            return Math.max(0, healthy - needed);
+        }
+
+        /** The members that are not healthy, with their state: "kube3 down, kube2 no leader". */
+        public String downNames() {
+            return String.join(", ", down.stream().map(m -> m.name() + " " + m.health()).toList());
+        }
+    }
+
     /** The same facts with the members' answers. */
     public EtcdFacts withMembers(List<Member> members) {
         return new EtcdFacts(endpoint, error, config, leases, List.copyOf(members));

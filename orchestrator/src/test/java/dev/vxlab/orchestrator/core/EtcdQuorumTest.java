@@ -2,13 +2,14 @@ package dev.vxlab.orchestrator.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.vxlab.orchestrator.doctor.EtcdFacts;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** What `status` says of the etcd members' answers: quorum held, one down, quorum lost. */
 class EtcdQuorumTest {
-    static LabStatus.EtcdMember m(String name, String health, boolean leader) {
-        return new LabStatus.EtcdMember(name, name, "http://x:2379", health, leader);
+    static EtcdFacts.Member m(String name, String health, boolean leader) {
+        return new EtcdFacts.Member(name, name, "http://x:2379", health, leader);
     }
 
     @Test

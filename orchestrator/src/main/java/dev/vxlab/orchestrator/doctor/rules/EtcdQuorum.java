@@ -38,26 +38,23 @@ public final class EtcdQuorum implements Rule {
             return out;
         }
         List<EtcdFacts.Member> members = etcd.members();
-        List<EtcdFacts.Member> down = members.stream().filter(m -> !m.healthy()).toList();
-        if (down.isEmpty()) {
+        EtcdFacts.Quorum q = EtcdFacts.Quorum.of(members);
+        if (q.down().isEmpty()) {
             return out;
         }
-        int n = members.size();
-        int healthy = n - down.size();
-        int needed = n / 2 + 1;
         List<String> lines = members.stream().map(m -> m.name() + " on " + m.on() + " " + m.clientUrl() + " " + m.health()
                 + (m.leader() ? " (leader)" : "")).toList();
         Evidence evidence = new Evidence("vxlab", "GET /health and POST /v3/maintenance/status on each member", lines);
-        String names = String.join(", ", down.stream().map(m -> m.name() + " " + m.health()).toList());
+        String names = q.downNames();
         String fix = "vxlab up " + (f.spec().source() == null ? f.spec().name() : f.spec().source())
                 + " starts the members that are down; they rejoin from their data (vxlab status " + f.spec().name() + " shows each)";
-        List<String> nodes = down.stream().filter(m -> f.spec().nodes().stream().anyMatch(x -> x.name().equals(m.on()))).map(EtcdFacts.Member::on).toList();
-        if (healthy >= needed) {
-            out.add(new Finding(id(), Severity.WARNING, nodes, "etcd member " + names + ": " + healthy + " of " + n
-                    + " members healthy, so " + (healthy - needed) + " more may fail before the quorum is lost", List.of(evidence), EXPLAIN, fix));
+        List<String> nodes = q.down().stream().filter(m -> f.spec().nodes().stream().anyMatch(x -> x.name().equals(m.on()))).map(EtcdFacts.Member::on).toList();
+        if (q.held()) {
+            out.add(new Finding(id(), Severity.WARNING, nodes, "etcd member " + names + ": " + q.healthy() + " of " + q.members()
+                    + " members healthy, so " + q.spare() + " more may fail before the quorum is lost", List.of(evidence), EXPLAIN, fix));
         } else {
-            out.add(new Finding(id(), Severity.ERROR, nodes, "etcd lost its quorum: " + healthy + " of " + n + " members healthy, " + needed
-                    + " needed (" + names + ")", List.of(evidence), EXPLAIN, fix));
+            out.add(new Finding(id(), Severity.ERROR, nodes, "etcd lost its quorum: " + q.healthy() + " of " + q.members() + " members healthy, "
+                    + q.needed() + " needed (" + names + ")", List.of(evidence), EXPLAIN, fix));
         }
         return out;
     }
