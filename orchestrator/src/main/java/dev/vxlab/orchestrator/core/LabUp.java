@@ -1,5 +1,6 @@
 package dev.vxlab.orchestrator.core;
 
+import dev.vxlab.core.io.AtomicFiles;
 import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.deploy.Provisioner;
 import dev.vxlab.orchestrator.etcd.EtcdPki;
@@ -95,7 +96,10 @@ public final class LabUp {
             });
             report.step("agents");
             releaseReplacedMachines(spec, state, etcd.local(), shells, report);
-            forEachNode(spec, node -> outcome(report, node, prov.agent(shells.get(node.name()), jar, launcher)));
+            // nodes that see one directory of this machine as their lib get the jar written there once, not uploaded each
+            boolean jarChanged = machines.sharedAgentLib() != null
+                    && AtomicFiles.write(machines.sharedAgentLib().resolve(Path.of(Provisioner.AGENT_JAR).getFileName()), jar, "rw-r--r--");
+            forEachNode(spec, node -> outcome(report, node, prov.agent(shells.get(node.name()), jar, launcher, jarChanged)));
             awaitLeases(spec, shells, prov, report);
 
             return new LabVerify(context).run(spec, shells, report);

@@ -19,7 +19,8 @@ import java.util.List;
  */
 public final class Provisioner {
     public static final String AGENT_HOME = "/opt/vxlab";
-    public static final String AGENT_JAR = AGENT_HOME + "/lib/vxlabd.jar";
+    public static final String AGENT_LIB = AGENT_HOME + "/lib";
+    public static final String AGENT_JAR = AGENT_LIB + "/vxlabd.jar";
     public static final String AGENT_BIN = AGENT_HOME + "/bin/vxlabd";
     public static final String AGENT_LOG = "/var/log/vxlabd.log";
     public static final String AGENT_PID = "/run/vxlabd.pid";
@@ -157,9 +158,12 @@ public final class Provisioner {
             + "i=0; while [ ! -s " + AGENT_PID + " ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done\n"
             + "echo \"vxlabd started (pid $!); its log: " + AGENT_LOG + "\"\n";
 
-    /** Installs the agent (jar, launcher, restart script) and (re)starts it when anything changed or it is not running. */
-    public Outcome agent(RemoteShell sh, byte[] jar, byte[] launcher) {
-        boolean changed = sh.put(AGENT_JAR, jar, "0644");
+    /**
+     * Installs the agent (jar, launcher, restart script) and (re)starts it when anything changed or it is not running;
+     * {@code jarChanged}: the jar was already replaced where the node sees it ({@code Machines.sharedAgentLib}).
+     */
+    public Outcome agent(RemoteShell sh, byte[] jar, byte[] launcher, boolean jarChanged) {
+        boolean changed = sh.put(AGENT_JAR, jar, "0644") | jarChanged;
         changed |= sh.put(AGENT_BIN, launcher, "0755");
         changed |= sh.put(AGENT_RESTART, RESTART_SCRIPT.getBytes(StandardCharsets.UTF_8), "0755");
         boolean systemd = sh.exec("[ -d /run/systemd/system ]").ok();

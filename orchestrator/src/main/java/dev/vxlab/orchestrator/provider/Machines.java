@@ -4,6 +4,7 @@ import dev.vxlab.core.net.Ip4;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import dev.vxlab.orchestrator.transport.RemoteShell;
 import dev.vxlab.orchestrator.transport.SshjShell;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -62,6 +63,14 @@ public interface Machines {
     /** True when the nodes run this machine's own programs (its /usr): nothing to install on them, Java included. */
     default boolean sharesThisMachinesPrograms() {
         return false;
+    }
+
+    /**
+     * A directory of this machine that every node sees as the agent's lib directory ({@code /opt/vxlab/lib}), or null
+     * when there is none: the agent's jar written there once reaches every node without an upload per node.
+     */
+    default Path sharedAgentLib() {
+        return null;
     }
 
     /** Opens an SSH session to a node after checking that this machine may contact it. */

@@ -132,7 +132,7 @@ class ProvisionerTest {
         node.on("[ -d /run/systemd/system ]", FakeShell.fail(""));
         byte[] jar = {1, 2, 3};
         byte[] launcher = "#!/bin/sh\n".getBytes();
-        Provisioner.Outcome first = p.agent(node, jar, launcher);
+        Provisioner.Outcome first = p.agent(node, jar, launcher, false);
         assertEquals("vxlabd started", first.what());
         assertTrue(first.changed());
         int started = events.first(e -> e.startsWith("kube1 exec ") && e.contains("/opt/vxlab/bin/vxlabd-restart"));
@@ -140,9 +140,14 @@ class ProvisionerTest {
         assertTrue(started > events.last("kube1 put /opt/vxlab/bin/vxlabd"), "started after its files are in place");
 
         node.on("kill -0", FakeShell.ok(""));
-        Provisioner.Outcome again = p.agent(node, jar, launcher);
+        Provisioner.Outcome again = p.agent(node, jar, launcher, false);
         assertEquals("vxlabd (running)", again.what());
         assertFalse(again.changed());
+
+        // the jar replaced where the node sees it (a netns lab's shared lib): its upload is unchanged, the agent restarts
+        Provisioner.Outcome shared = p.agent(node, jar, launcher, true);
+        assertEquals("vxlabd started", shared.what());
+        assertTrue(shared.changed());
     }
 
     @Test

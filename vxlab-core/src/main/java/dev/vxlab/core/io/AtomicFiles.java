@@ -16,17 +16,23 @@ public final class AtomicFiles {
 
     /** Returns false when the file already had exactly this content (nothing was written). */
     public static boolean write(Path path, String content, String mode) {
+        return write(path, content.getBytes(StandardCharsets.UTF_8), mode);
+    }
+
+    /** Returns false when the file already had exactly these bytes (nothing was written; its mode is set). */
+    public static boolean write(Path path, byte[] content, String mode) {
         try {
             Path dir = path.toAbsolutePath().getParent();
             Files.createDirectories(dir);
-            if (Files.isRegularFile(path) && Files.readString(path, StandardCharsets.UTF_8).equals(content)) {
+            if (Files.isRegularFile(path) && Files.size(path) == content.length && java.util.Arrays.equals(Files.readAllBytes(path), content)) {
+                Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(mode));
                 return false;
             }
             // private from its first byte (a key, a password), given its mode once whole
             Path tmp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try {
-                Files.writeString(tmp, content, StandardCharsets.UTF_8);
+                Files.write(tmp, content);
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(mode));
                 try {
                     Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

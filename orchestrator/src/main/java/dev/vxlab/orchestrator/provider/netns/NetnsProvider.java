@@ -2,6 +2,7 @@ package dev.vxlab.orchestrator.provider.netns;
 
 import dev.vxlab.core.net.Ip4;
 import dev.vxlab.orchestrator.VxlabException;
+import dev.vxlab.orchestrator.deploy.Provisioner;
 import dev.vxlab.orchestrator.lab.Host;
 import dev.vxlab.orchestrator.lab.LabState;
 import dev.vxlab.orchestrator.provider.Machines;
@@ -83,6 +84,12 @@ public final class NetnsProvider implements Machines {
     @Override
     public boolean sharesThisMachinesPrograms() {
         return true;
+    }
+
+    /** Every node of the lab mounts this directory of the lab's state at the agent's lib directory. */
+    @Override
+    public Path sharedAgentLib() {
+        return state.dir().resolve("shared").resolve("lib");
     }
 
     /** Fails, sending nothing, when the underlay is already routed somewhere that is not this lab's link. */
@@ -266,6 +273,7 @@ public final class NetnsProvider implements Machines {
             for (String d : List.of("etc.upper", "etc.work", "var.upper", "var.work", "opt.upper", "opt.work", "root")) {
                 Files.createDirectories(dir.resolve(d));
             }
+            Files.createDirectories(sharedAgentLib());
             Path hostKey = dir.resolve("ssh_host_ed25519_key");
             if (!Files.exists(hostKey)) {
                 host.must("generate " + node.name() + "'s host key", "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C",
@@ -295,6 +303,8 @@ public final class NetnsProvider implements Machines {
                     + "mount -t overlay vxlab-var -o lowerdir=/var,upperdir=$d/var.upper,workdir=$d/var.work /var; "
                     + "mount -t overlay vxlab-opt -o lowerdir=/opt,upperdir=$d/opt.upper,workdir=$d/opt.work /opt; "
                     + "mount -t tmpfs -o mode=755 vxlab-run /run; "
+                    // one agent jar for all the lab's nodes, written once by vxlab on this machine (sharedAgentLib)
+                    + "mkdir -p " + Provisioner.AGENT_LIB + " && mount --bind \"$3\" " + Provisioner.AGENT_LIB + "; "
                     // the node's own directory where sshd finds it once root's home is covered (the lab state may be in it)
                     + "mkdir -p " + NODE_DIR + "; mount --bind \"$d\" " + NODE_DIR + "; "
                     // root's home of its own, as on a VM: this machine's ~/.bashrc (which bash runs for every command
@@ -307,7 +317,7 @@ public final class NetnsProvider implements Machines {
                     + "echo $$ > " + NODE_DIR + "/sshd.pid; "
                     + "exec /usr/sbin/sshd -D -e -f " + NODE_DIR + "/sshd_config";
             List<String> cmd = List.of("setsid", "ip", "netns", "exec", ns, "unshare", "--mount", "--uts", "--propagation", "private",
-                    "--", "sh", "-c", script, "vxlab-node", node.name(), dir.toString());
+                    "--", "sh", "-c", script, "vxlab-node", node.name(), dir.toString(), sharedAgentLib().toString());
             verbose.accept(String.join(" ", cmd));
             long pid = host.spawn(cmd, dir.resolve("sshd.log"));
             state.pid("sshd/" + node.name(), pid);
