@@ -219,19 +219,38 @@ public final class Provisioner {
                 return env.stdout();
             }
             if (!sh.exec(alive).ok()) {
-                String log = sh.exec("grep -E 'ERROR|refusing|hint' " + Shell.quote(AGENT_LOG) + " | tail -5").stdout().trim();
-                throw new VxlabException("vxlabd on " + node + " exited without a lease:\n" + indent(log),
+                throw new VxlabException("vxlabd on " + node + " exited without a lease:\n" + indent(explanation(sh)),
                         "the agent's log: vxlab ssh " + spec.name() + " " + node + " -- tail " + AGENT_LOG);
             }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new VxlabException("interrupted", null, e);
-            }
+            pause(50);
         }
         throw new VxlabException("vxlabd on " + node + " holds no lease after " + seconds + " s",
                 "vxlab ssh " + spec.name() + " " + node + " -- tail " + AGENT_LOG);
+    }
+
+    /**
+     * The agent's own explanation: the ERROR and hint lines its last start wrote (not those of earlier starts). Read
+     * again for up to 3 s while there are none: seen on a docker-provider machine, the first read came before them.
+     */
+    private static String explanation(RemoteShell sh) {
+        String read = "awk '/ vxlabd starting: /{b=\"\"} /ERROR|refusing|hint/{b=b $0 \"\\n\"} END{printf \"%s\", b}' "
+                + Shell.quote(AGENT_LOG) + " | tail -5";
+        long until = System.nanoTime() + 3_000_000_000L;
+        String log = sh.exec(read).stdout().trim();
+        while (log.isEmpty() && System.nanoTime() < until) {
+            pause(200);
+            log = sh.exec(read).stdout().trim();
+        }
+        return log.isEmpty() ? "(no error in " + AGENT_LOG + "; its last lines:)\n" + sh.exec("tail -5 " + Shell.quote(AGENT_LOG)).stdout().trim() : log;
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VxlabException("interrupted", null, e);
+        }
     }
 
     static String indent(String s) {

@@ -192,7 +192,7 @@ class ProvisionerTest {
     void anAgentThatExitsWithoutALeaseIsReportedWithItsNodeAndItsOwnExplanation() {
         node.on("cat /run/flannel/subnet.env", FakeShell.fail(""));
         node.on("kill -0", FakeShell.fail(""));
-        node.on("grep -E 'ERROR|refusing|hint'", FakeShell.ok("ERROR refusing 10.0.2.15: hint: --iface=eth1\n"));
+        node.on("/ERROR|refusing|hint/", FakeShell.ok("ERROR refusing 10.0.2.15: hint: --iface=eth1\n"));
         VxlabException e = assertThrows(VxlabException.class, () -> new Provisioner(spec()).awaitLease(node, "kube1", 5));
         assertTrue(e.getMessage().startsWith("vxlabd on kube1 exited without a lease:"), e.getMessage());
         assertTrue(e.getMessage().contains("--iface=eth1"), e.getMessage());
