@@ -26,6 +26,7 @@ import dev.vxlab.agent.subnetenv.SubnetEnv;
 import dev.vxlab.core.io.AtomicFiles;
 import dev.vxlab.core.lease.LeaseAttrs;
 import dev.vxlab.core.lease.SubnetKey;
+import dev.vxlab.core.net.Ip4;
 import dev.vxlab.core.net.Ip4Net;
 import dev.vxlab.core.text.GoDuration;
 import java.io.IOException;
@@ -124,7 +125,7 @@ public final class Agent {
         LeaseAttrs attrs = plane.prepare(ext, vtepSeed, me);
         List<NetInterface> all = inventory.interfaces();
         LeaseManager.Request request = new LeaseManager.Request(net, attrs, config.subnetLeaseTtl(), readPreviousSubnet(),
-                ext.iface().name(), InterfaceSelector.others(ext.iface(), all));
+                ext.iface().name(), InterfaceSelector.others(ext.iface(), all, etcdAddresses(config)));
 
         if (!keeper.acquire(request)) {
             return;
@@ -285,6 +286,12 @@ public final class Agent {
                 return null;
             }
         }
+    }
+
+    /** The etcd endpoints' hosts that are IPv4 addresses (a network holding one is shared by the nodes). */
+    static List<Ip4> etcdAddresses(AgentConfig config) {
+        return config.etcdEndpoints().stream().map(java.net.URI::getHost)
+                .filter(h -> h != null && h.matches("\\d{1,3}(\\.\\d{1,3}){3}")).map(Ip4::parse).toList();
     }
 
     private Optional<Ip4Net> readPreviousSubnet() {

@@ -148,8 +148,19 @@ public final class InterfaceSelector {
 
     /** The interfaces other than {@code chosen} and loopback, described, for the duplicate-IP explanation. */
     public static List<String> others(NetInterface chosen, List<NetInterface> all) {
+        return others(chosen, all, List.of());
+    }
+
+    /**
+     * As {@link #others(NetInterface, List)}, usable ones first, and among those first the ones on a network that
+     * holds one of {@code shared} (the etcd endpoints' addresses: every node reaches etcd, so that network is one
+     * they share, and the first listed is what the explanation's hint names; a management interface such as a
+     * container's mgmt0 is not).
+     */
+    public static List<String> others(NetInterface chosen, List<NetInterface> all, List<Ip4> shared) {
         return all.stream().filter(i -> !i.loopback() && !i.name().equals(chosen.name()))
-                .sorted(java.util.Comparator.comparing((NetInterface i) -> i.addresses().isEmpty() || !i.up()))
+                .sorted(java.util.Comparator.comparing((NetInterface i) -> i.addresses().isEmpty() || !i.up())
+                        .thenComparing(i -> i.addresses().stream().noneMatch(a -> shared.stream().anyMatch(a::contains))))
                 .map(NetInterface::describe).toList();
     }
 }

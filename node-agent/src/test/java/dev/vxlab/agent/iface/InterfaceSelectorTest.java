@@ -283,6 +283,16 @@ class InterfaceSelectorTest {
     }
 
     @Test
+    void othersListsTheInterfaceOnEtcdsNetworkFirst() {
+        // a docker-provider machine: Docker's own interface (renamed mgmt0) comes before the lab's eth1
+        FakeInventory inv = new FakeInventory().loopback().add("eth0", 1500, "10.0.2.15/24")
+                .add("mgmt0", 1500, "172.17.0.4/16").add("eth1", 1500, "192.168.57.12/24").defaultRoute("eth0");
+        assertEquals(List.of("mgmt0 172.17.0.4/16", "eth1 192.168.57.12/24"), InterfaceSelector.others(inv.get("eth0"), inv.interfaces()));
+        assertEquals(List.of("eth1 192.168.57.12/24", "mgmt0 172.17.0.4/16"),
+                InterfaceSelector.others(inv.get("eth0"), inv.interfaces(), List.of(Ip4.parse("192.168.57.1"))));
+    }
+
+    @Test
     void listDescribesEveryInterface() {
         assertEquals(VAGRANT_LIST, InterfaceSelector.list(FakeInventory.vagrant().interfaces()));
         assertEquals("(none)", InterfaceSelector.list(List.of()));

@@ -3,6 +3,7 @@ package dev.vxlab.orchestrator.deploy;
 import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.lab.LabState;
 import dev.vxlab.orchestrator.render.FirewallRule;
+import dev.vxlab.orchestrator.render.Renderer;
 import dev.vxlab.orchestrator.render.RenderedFile;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import dev.vxlab.orchestrator.transport.RemoteShell;
@@ -10,6 +11,8 @@ import dev.vxlab.orchestrator.transport.Shell;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Provisions one node over SSH, the way the flannel-era Ansible recipes did: rendered files in place
@@ -93,19 +96,16 @@ public final class Provisioner {
     }
 
     /**
-     * With firewalld running: load direct.xml and reload. Otherwise the same rules with iptables, each added
-     * only when `iptables -C` does not find it.
+     * With firewalld running: when its direct rules are not the lab's, reload it (it reads the direct.xml just
+     * pushed) and check that they are now. Otherwise the same rules with iptables, each added only when
+     * `iptables -C` does not find it.
      */
     public Outcome firewall(RemoteShell sh, String node) {
         if (spec.firewall() == LabSpec.Firewall.NONE) {
             return new Outcome("firewall (none)", false);
         }
         if (spec.firewall() == LabSpec.Firewall.FIREWALLD && sh.exec("firewall-cmd --state").ok()) {
-            RemoteShell.Result r = sh.exec("firewall-cmd --reload");
-            if (!r.ok()) {
-                throw new VxlabException("firewall-cmd --reload failed: " + r.stderr().trim(), "check /etc/firewalld/direct.xml on the node");
-            }
-            return new Outcome("firewalld reloaded with /etc/firewalld/direct.xml", true);
+            return firewalld(sh, node);
         }
         // the rules direct.xml holds, applied with iptables: one rule spec each, added only when missing
         List<String> rules = FirewallRule.forLab(spec).stream()
@@ -127,6 +127,33 @@ public final class Provisioner {
             changed = true;
         }
         return new Outcome("iptables rules" + (spec.firewall() == LabSpec.Firewall.FIREWALLD ? " (firewalld not running)" : ""), changed);
+    }
+
+    /**
+     * A reload only when firewalld's direct rules differ from the lab's: a reload flushes the tables (the agent's
+     * chains too, which it restores within seconds), so a re-run that changes nothing does not reload.
+     */
+    private Outcome firewalld(RemoteShell sh, String node) {
+        Set<String> wanted = FirewallRule.forLab(spec).stream().map(FirewallRule::directRule).collect(Collectors.toSet());
+        if (wanted.equals(directRules(sh))) {
+            return new Outcome("firewalld direct rules (" + Renderer.FIREWALLD_DIRECT_XML + ")", false);
+        }
+        RemoteShell.Result r = sh.exec("firewall-cmd --reload");
+        if (!r.ok()) {
+            throw new VxlabException("firewall-cmd --reload failed on " + node + ": " + r.stderr().trim(), "check " + Renderer.FIREWALLD_DIRECT_XML + " on the node");
+        }
+        Set<String> loaded = directRules(sh);
+        if (!wanted.equals(loaded)) {
+            throw new VxlabException("firewalld on " + node + " did not load the lab's rules from " + Renderer.FIREWALLD_DIRECT_XML + " (it holds "
+                    + (loaded.isEmpty() ? "none" : String.join("; ", loaded)) + ")", "firewalld's log on the node: /var/log/firewalld");
+        }
+        return new Outcome("firewalld reloaded with " + Renderer.FIREWALLD_DIRECT_XML, true);
+    }
+
+    /** The direct rules the running firewalld holds, one "ipv4 filter CHAIN PRIORITY ARGS" each. */
+    private static Set<String> directRules(RemoteShell sh) {
+        RemoteShell.Result r = sh.exec("firewall-cmd --direct --get-all-rules");
+        return r.ok() ? r.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).collect(Collectors.toSet()) : Set.of();
     }
 
     /**
@@ -196,19 +223,38 @@ public final class Provisioner {
                 return env.stdout();
             }
             if (!sh.exec(alive).ok()) {
-                String log = sh.exec("grep -E 'ERROR|refusing|hint' " + Shell.quote(AGENT_LOG) + " | tail -5").stdout().trim();
-                throw new VxlabException("vxlabd on " + node + " exited without a lease:\n" + indent(log),
+                throw new VxlabException("vxlabd on " + node + " exited without a lease:\n" + indent(explanation(sh)),
                         "the agent's log: vxlab ssh " + spec.name() + " " + node + " -- tail " + AGENT_LOG);
             }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new VxlabException("interrupted", null, e);
-            }
+            pause(50);
         }
         throw new VxlabException("vxlabd on " + node + " holds no lease after " + seconds + " s",
                 "vxlab ssh " + spec.name() + " " + node + " -- tail " + AGENT_LOG);
+    }
+
+    /**
+     * The agent's own explanation: the ERROR and hint lines its last start wrote (not those of earlier starts). Read
+     * again for up to 3 s while there are none: seen on a docker-provider machine, the first read came before them.
+     */
+    private static String explanation(RemoteShell sh) {
+        String read = "awk '/ vxlabd starting: /{b=\"\"} /ERROR|refusing|hint/{b=b $0 \"\\n\"} END{printf \"%s\", b}' "
+                + Shell.quote(AGENT_LOG) + " | tail -5";
+        long until = System.nanoTime() + 3_000_000_000L;
+        String log = sh.exec(read).stdout().trim();
+        while (log.isEmpty() && System.nanoTime() < until) {
+            pause(200);
+            log = sh.exec(read).stdout().trim();
+        }
+        return log.isEmpty() ? "(no error in " + AGENT_LOG + "; its last lines:)\n" + sh.exec("tail -5 " + Shell.quote(AGENT_LOG)).stdout().trim() : log;
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VxlabException("interrupted", null, e);
+        }
     }
 
     static String indent(String s) {

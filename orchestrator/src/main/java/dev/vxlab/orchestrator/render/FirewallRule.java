@@ -22,6 +22,14 @@ public record FirewallRule(String chain, List<String> args) {
     }
 
     /**
+     * "ipv4 filter FORWARD 0 -i flannel.1 -o docker0 -j ACCEPT": the rule as direct.xml holds it (IPv4, the filter
+     * table, priority 0) and as {@code firewall-cmd --direct --get-all-rules} lists it once firewalld has loaded it.
+     */
+    public String directRule() {
+        return "ipv4 filter " + rulespec().replaceFirst(" ", " 0 ");
+    }
+
+    /**
      * The rules a node of this lab needs: container traffic between the bridge (docker0) and the overlay's
      * interface forwarded both ways — flannel.VNI for vxlan, plus eth1 with DirectRouting (peers on the same L2
      * are reached unencapsulated), eth1 for host-gw — and, for vxlan, the encapsulated UDP accepted from the

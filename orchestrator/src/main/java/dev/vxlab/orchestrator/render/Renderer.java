@@ -59,11 +59,14 @@ public final class Renderer {
     static final int DEFAULT_VXLAN_PORT = 8472;
     static final List<String> BACKENDS = List.of("vxlan", "host-gw");
 
+    /** Where firewalld reads its direct rules from. */
+    public static final String FIREWALLD_DIRECT_XML = "/etc/firewalld/direct.xml";
+
     private record Target(String template, String path, String mode) {
     }
 
     private static final Target SYSCONFIG = new Target("sysconfig-flanneld.ftl", "/etc/sysconfig/flanneld", "0600");
-    private static final Target FIREWALLD = new Target("firewalld-direct.xml.ftlx", "/etc/firewalld/direct.xml", "0644");
+    private static final Target FIREWALLD = new Target("firewalld-direct.xml.ftlx", FIREWALLD_DIRECT_XML, "0644");
     private static final Target AGENT_UNIT = new Target("vxlabd.service.ftl", "/etc/systemd/system/vxlabd.service", "0644");
     private static final Target DOCKER_DROP_IN = new Target("docker-vxlab.conf.ftl",
             "/etc/systemd/system/docker.service.d/vxlab.conf", "0644");

@@ -40,7 +40,13 @@ class VagrantLabIT {
     Run run(Map<String, String> env, int timeoutSeconds, String... cmd) throws Exception {
         Path log = tmp.resolve("run-" + System.nanoTime() + ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(REPO.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(env);
+        env.forEach((k, v) -> {
+            if (v == null) {
+                pb.environment().remove(k);
+            } else {
+                pb.environment().put(k, v);
+            }
+        });
         Process p = pb.start();
         p.getOutputStream().close();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
@@ -51,9 +57,17 @@ class VagrantLabIT {
     }
 
     Map<String, String> env(Path spec) {
+        return env(spec, "vagrant");
+    }
+
+    /**
+     * Vagrant's state in {@code dotfile} under the test's directory, the labs' in its home; {@code spec} null: no
+     * VXLAB_SPEC at all (removed from what the test's own environment passes on).
+     */
+    Map<String, String> env(Path spec, String dotfile) {
         Map<String, String> env = new HashMap<>();
-        env.put("VXLAB_SPEC", spec.toString());
-        env.put("VAGRANT_DOTFILE_PATH", tmp.resolve("vagrant").toString());
+        env.put("VXLAB_SPEC", spec == null ? null : spec.toString());
+        env.put("VAGRANT_DOTFILE_PATH", tmp.resolve(dotfile).toString());
         env.put("VXLAB_HOME", tmp.resolve("home").toString());
         env.put("VAGRANT_CHECKPOINT_DISABLE", "1");
         return env;
@@ -162,6 +176,142 @@ class VagrantLabIT {
                 run(env, 300, "vagrant", "destroy", "-f");
             }
         }
+    }
+
+    /**
+     * A new user's path: every lab in labs/ through the top-level Vagrantfile with the docker provider, as each does
+     * under netns. `vagrant up` with no VXLAB_SPEC at all brings up labs/quickstart.yaml (firewall: firewalld) to a
+     * green matrix through a firewalld that runs on each machine and holds the lab's direct rules; the trap is refused
+     * with its explanation; labs/vagrant.yaml is green with plain iptables. Each is downed leaving no machine, Docker
+     * network or lab state. The labs' names and underlays (192.168.56/57/60) are the netns ITs' too: ITs run one
+     * after the other, and each of those leaves nothing behind.
+     */
+    @Test
+    void everyLabInLabsComesUpUnderTheDockerProviderAsUnderNetns() throws Exception {
+        String vxlab = REPO.resolve("vxlab").toString();
+        Map<String, Map<String, String>> envs = new HashMap<>();
+        try {
+            // the quickstart, the classic way: no VXLAB_SPEC, no --provider
+            Map<String, String> quick = env(null, "quickstart");
+            envs.put("quickstart", quick);
+            Run up = run(quick, 900, "vagrant", "up");
+            assertEquals(0, up.code(), up.out());
+            assertFalse(up.out().contains("installing firewalld"), "the node image carries firewalld:\n" + up.out());
+            for (String node : List.of("kube1", "kube2", "kube3")) {
+                assertTrue(up.out().contains(node + " firewalld reloaded with /etc/firewalld/direct.xml changed"), up.out());
+            }
+            assertTrue(up.out().contains("all 6 pairs ping"), up.out());
+            Run rules = run(quick, 120, vxlab, "ssh", "quickstart", "kube2", "--",
+                    "sudo firewall-cmd --state; sudo firewall-cmd --direct --get-all-rules; sudo /usr/sbin/iptables -S INPUT; /usr/sbin/ip -4 -o addr show eth0");
+            assertEquals(0, rules.code(), rules.out());
+            assertTrue(rules.out().contains("running"), rules.out());
+            for (String rule : List.of("ipv4 filter FORWARD 0 -i flannel.1 -o docker0 -j ACCEPT", "ipv4 filter FORWARD 0 -i docker0 -o flannel.1 -j ACCEPT",
+                    "ipv4 filter INPUT 0 -p udp --dport 8472 -s 192.168.56.0/24 -j ACCEPT")) {
+                assertTrue(rules.out().contains(rule), "the running firewalld holds the lab's direct rules:\n" + rules.out());
+            }
+            // firewalld's zones reject what nothing accepts: the VXLAN packets got in through the direct rule
+            assertTrue(rules.out().contains("-A INPUT -j INPUT_direct") && rules.out().contains("-A INPUT -j REJECT"), rules.out());
+            assertTrue(rules.out().contains("eth0    inet 10.0.2.15/24"), "a Vagrant-style NAT eth0 (underlay.nat):\n" + rules.out());
+            // without its direct rule kube2's firewalld drops the VXLAN packets; up finds the rule missing and reloads kube2's only
+            Run removed = run(quick, 120, vxlab, "ssh", "quickstart", "kube2", "--",
+                    "sudo firewall-cmd --direct --remove-rule ipv4 filter INPUT 0 -p udp --dport 8472 -s 192.168.56.0/24 -j ACCEPT");
+            assertEquals(0, removed.code(), removed.out());
+            Run dropped = run(quick, 120, vxlab, "verify", "quickstart");
+            assertEquals(1, dropped.code(), dropped.out());
+            assertTrue(dropped.out().contains("kube1 -> kube2"), dropped.out());
+            Run mended = run(quick, 300, vxlab, "up", "--provider", "vagrant", "labs/quickstart.yaml");
+            assertEquals(0, mended.code(), mended.out());
+            assertTrue(mended.out().contains("kube2 firewalld reloaded with /etc/firewalld/direct.xml changed"), mended.out());
+            assertTrue(mended.out().contains("kube1 firewalld direct rules (/etc/firewalld/direct.xml) unchanged"), mended.out());
+            assertTrue(mended.out().contains("all 6 pairs ping"), mended.out());
+            Run again = run(quick, 300, vxlab, "up", "--provider", "vagrant", "labs/quickstart.yaml");
+            assertEquals(0, again.code(), again.out());
+            assertFalse(again.out().lines().anyMatch(l -> l.endsWith(" changed") || l.contains(" changed (")),
+                    "a second up changes nothing, firewalld is not reloaded:\n" + again.out());
+            downLeavesNothing(quick, "quickstart", "192.168.56.0/24");
+
+            // the trap: the agents on kube2 and kube3 refuse eth0's 10.0.2.15, which kube1 holds; exit non-zero
+            Map<String, String> trap = env(REPO.resolve("labs/vagrant-eth0-trap.yaml"), "eth0-trap");
+            envs.put("eth0-trap", trap);
+            Run refused = run(trap, 900, "vagrant", "up");
+            assertTrue(refused.code() != 0, refused.out());
+            assertTrue(refused.out().contains("the agent step failed on 2 node(s)"), refused.out());
+            assertTrue(refused.out().contains("10.0.2.15") && refused.out().contains("--iface=eth1"), refused.out());
+            assertTrue(refused.out().contains("vxlab up --provider vagrant labs/vagrant-eth0-trap.yaml failed (exit 1)"), refused.out());
+            Run doctor = run(trap, 120, vxlab, "doctor", "eth0-trap");
+            assertEquals(1, doctor.code(), doctor.out());
+            assertTrue(doctor.out().contains("VX001") && doctor.out().contains("Using interface with name eth0 and address 10.0.2.15"), doctor.out());
+            downLeavesNothing(trap, "eth0-trap", "192.168.57.0/24");
+
+            // labs/vagrant.yaml: etcd on kube1, plain iptables (the image's firewalld stays off)
+            Map<String, String> vag = env(REPO.resolve("labs/vagrant.yaml"), "vagrant");
+            envs.put("vagrant", vag);
+            Run green = run(vag, 900, "vagrant", "up");
+            assertEquals(0, green.code(), green.out());
+            assertTrue(green.out().contains("all 6 pairs ping"), green.out());
+            assertTrue(green.out().contains("kube1 iptables rules changed"), green.out());
+            Run off = run(vag, 120, vxlab, "ssh", "vagrant", "kube1", "--", "sudo firewall-cmd --state");
+            assertTrue(off.code() != 0 && off.out().contains("not running"), off.out());
+            downLeavesNothing(vag, "vagrant", "192.168.60.0/24");
+        } finally {
+            for (Map.Entry<String, Map<String, String>> lab : envs.entrySet()) {
+                if (!machines(lab.getKey()).isEmpty() || Files.exists(tmp.resolve("home/labs/" + lab.getKey()))) {
+                    run(lab.getValue(), 300, vxlab, "down", lab.getKey());
+                }
+                if (!machines(lab.getKey()).isEmpty()) {
+                    run(lab.getValue(), 300, "vagrant", "destroy", "-f");
+                }
+            }
+        }
+    }
+
+    /** The containers of a lab: its machines (vxlab-LAB-NODE) and its etcd's on this machine. */
+    static String machines(String lab) throws Exception {
+        return docker("ps", "-a", "--filter", "name=^vxlab-" + lab + "-", "--format", "{{.Names}}");
+    }
+
+    void downLeavesNothing(Map<String, String> env, String lab, String network) throws Exception {
+        Run down = run(env, 300, REPO.resolve("vxlab").toString(), "down", lab);
+        assertEquals(0, down.code(), down.out());
+        assertEquals("", machines(lab), "no container of " + lab + " left");
+        assertFalse(docker("network", "ls", "--format", "{{.Name}}").contains(network), "no Docker network left: " + network);
+        assertFalse(Files.exists(tmp.resolve("home/labs/" + lab)), "no lab state left: " + lab);
+    }
+
+    /** An image that an older scripts/build-node-image.sh made (no firewalld) is refused before any machine is made from it. */
+    @Test
+    void aNodeImageFromAnOlderBuildScriptIsRefusedWithTheCommandThatRebuildsIt() throws Exception {
+        String image = "vxlab/node:itvag-stale";
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        Path spec = tmp.resolve("itstale.yaml");
+        Files.writeString(spec, String.join("\n",
+                "name: itstale",
+                "provider: vagrant",
+                "underlay: {cidr: 192.168.87.0/24, nat: false}",
+                "vagrant: {provider: docker, image: \"" + image + "\"}",
+                "nodes:",
+                "  - {name: vs1, ip: 192.168.87.11}", ""), StandardCharsets.UTF_8);
+        Map<String, String> env = env(spec, "itstale");
+        try {
+            // as scripts/build-node-image.sh used to import it: its comment, no label
+            Run made = run(env, 120, "sh", "-c", "tar -C " + empty + " -c . | docker import -m 'vxlab node: debootstrap bookworm minbase' - " + image);
+            assertEquals(0, made.code(), made.out());
+            Run up = run(env, 300, "vagrant", "up");
+            assertTrue(up.code() != 0, up.out());
+            assertTrue(up.out().contains("image " + image + " was built by an older scripts/build-node-image.sh, without firewalld"), up.out());
+            assertTrue(up.out().contains("rebuild it with scripts/build-node-image.sh " + image), up.out());
+            assertEquals("", machines("itstale"), "no machine was made from it");
+        } finally {
+            if (!machines("itstale").isEmpty()) {
+                run(env, 300, "vagrant", "destroy", "-f");
+            }
+            docker("rmi", image);
+        }
+        Run absent = run(env, 60, REPO.resolve("scripts/build-node-image.sh").toString(), "--check", image);
+        assertEquals(1, absent.code(), absent.out());
+        assertTrue(absent.out().contains("no image " + image + " here"), absent.out());
+        Run current = run(env, 60, REPO.resolve("scripts/build-node-image.sh").toString(), "--check");
+        assertEquals(0, current.code(), "the default image is current (scripts/test.sh builds it): " + current.out());
     }
 
     /** `vagrant validate` passes for every lab in labs/. */

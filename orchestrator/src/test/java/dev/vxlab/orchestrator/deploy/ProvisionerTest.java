@@ -14,6 +14,7 @@ import dev.vxlab.orchestrator.render.RenderedFile;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,6 +96,48 @@ class ProvisionerTest {
         assertEquals(recorded, state.list("rules/kube1"));
     }
 
+    static final String DIRECT_RULES = "ipv4 filter FORWARD 0 -i flannel.1 -o docker0 -j ACCEPT\n"
+            + "ipv4 filter FORWARD 0 -i docker0 -o flannel.1 -j ACCEPT\n"
+            + "ipv4 filter INPUT 0 -p udp --dport 8472 -s 192.168.90.0/24 -j ACCEPT\n";
+
+    @Test
+    void aRunningFirewalldIsReloadedOnlyWhileItsDirectRulesAreNotTheLabsAndNoIptablesRuleIsAdded() {
+        AtomicBoolean reloaded = new AtomicBoolean();
+        node.on("firewall-cmd --state", FakeShell.ok("running\n"));
+        node.on("firewall-cmd --direct --get-all-rules", cmd -> FakeShell.ok(reloaded.get() ? DIRECT_RULES : ""));
+        node.on("firewall-cmd --reload", cmd -> {
+            reloaded.set(true);
+            return FakeShell.ok("success\n");
+        });
+        Provisioner p = new Provisioner(spec("firewall: firewalld"));
+        Provisioner.Outcome first = p.firewall(node, "kube1");
+        assertEquals("firewalld reloaded with /etc/firewalld/direct.xml changed", lines(List.of(first)).get(0));
+        Provisioner.Outcome again = p.firewall(node, "kube1");
+        assertEquals("firewalld direct rules (/etc/firewalld/direct.xml) unchanged", lines(List.of(again)).get(0));
+        assertEquals(1, events.all().stream().filter(l -> l.contains("firewall-cmd --reload")).count(), "a reload flushes the agent's chains: only when needed");
+        assertFalse(events.all().stream().anyMatch(l -> l.contains("iptables")), events.all().toString());
+    }
+
+    @Test
+    void aFirewalldThatDoesNotLoadTheRulesIsAnErrorNamingTheNodeAndWhatItHolds() {
+        node.on("firewall-cmd --state", FakeShell.ok("running\n"));
+        node.on("firewall-cmd --direct --get-all-rules", FakeShell.ok("ipv4 filter INPUT 0 -p tcp --dport 22 -j ACCEPT\n"));
+        node.on("firewall-cmd --reload", FakeShell.ok("success\n"));
+        VxlabException e = assertThrows(VxlabException.class, () -> new Provisioner(spec("firewall: firewalld")).firewall(node, "kube1"));
+        assertEquals("firewalld on kube1 did not load the lab's rules from /etc/firewalld/direct.xml (it holds ipv4 filter INPUT 0 -p tcp --dport 22 "
+                + "-j ACCEPT)", e.getMessage());
+    }
+
+    @Test
+    void withFirewalldNotRunningTheSameRulesGoInWithIptables() {
+        node.on("firewall-cmd --state", FakeShell.fail("not running"));
+        node.on("iptables -C", FakeShell.fail(""));
+        Provisioner.Outcome o = new Provisioner(spec("firewall: firewalld")).firewall(node, "kube1");
+        assertEquals("iptables rules (firewalld not running) changed", lines(List.of(o)).get(0));
+        assertTrue(events.first("iptables -I 'INPUT' '-p' 'udp' '--dport' '8472'") >= 0, events.all().toString());
+        assertTrue(events.first("firewall-cmd --reload") < 0);
+    }
+
     @Test
     void aRuleIsRecordedBeforeItIsAddedSoThatAnUpStoppedThereLeavesNoRuleDownDoesNotKnow() {
         LabState state = LabState.load(dir.resolve("state"), "prov");
@@ -154,7 +197,7 @@ class ProvisionerTest {
     void anAgentThatExitsWithoutALeaseIsReportedWithItsNodeAndItsOwnExplanation() {
         node.on("cat /run/flannel/subnet.env", FakeShell.fail(""));
         node.on("kill -0", FakeShell.fail(""));
-        node.on("grep -E 'ERROR|refusing|hint'", FakeShell.ok("ERROR refusing 10.0.2.15: hint: --iface=eth1\n"));
+        node.on("/ERROR|refusing|hint/", FakeShell.ok("ERROR refusing 10.0.2.15: hint: --iface=eth1\n"));
         VxlabException e = assertThrows(VxlabException.class, () -> new Provisioner(spec()).awaitLease(node, "kube1", 5));
         assertTrue(e.getMessage().startsWith("vxlabd on kube1 exited without a lease:"), e.getMessage());
         assertTrue(e.getMessage().contains("--iface=eth1"), e.getMessage());

@@ -54,7 +54,7 @@ public final class FakeNode extends FakeShell {
     /** The agent exits at once, explaining itself in its log (as with a wrong --iface). */
     public FakeNode agentRefuses(String why) {
         on("/opt/vxlab/bin/vxlabd-restart", ok(""));
-        on("grep -E 'ERROR|refusing|hint'", ok(why + "\n"));
+        on("/ERROR|refusing|hint/", ok(why + "\n"));
         return this;
     }
 }

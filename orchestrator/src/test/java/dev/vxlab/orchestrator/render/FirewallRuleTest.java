@@ -54,6 +54,16 @@ class FirewallRuleTest {
     }
 
     @Test
+    void directRulesAreWrittenAsFirewalldListsThem() {
+        // firewall-cmd --direct --get-all-rules on a node that loaded the quickstart's direct.xml (seen on vxlab/node)
+        assertEquals(List.of(
+                "ipv4 filter FORWARD 0 -i flannel.1 -o docker0 -j ACCEPT",
+                "ipv4 filter FORWARD 0 -i docker0 -o flannel.1 -j ACCEPT",
+                "ipv4 filter INPUT 0 -p udp --dport 8472 -s 192.168.56.0/24 -j ACCEPT"),
+                FirewallRule.forLab(quickstart()).stream().map(FirewallRule::directRule).toList());
+    }
+
+    @Test
     void anUnknownBackendIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> rulespecs("udp", 1, 8285, false));
         assertEquals("backend \"udp\" is not supported. Supported backends are [vxlan, host-gw]", e.getMessage());
