@@ -13,5 +13,9 @@ FLANNEL_ETCD_ENDPOINTS="${etcdEndpoints?join(",")}"
 # etcd key prefix: <prefix>/config and <prefix>/subnets/
 FLANNEL_ETCD_PREFIX="${etcdPrefix}"
 
+# the subnet lease's TTL (agent.leaseTtl in the lab spec): vxlabd's --subnet-lease-ttl, which flags in FLANNEL_OPTIONS
+# override; flanneld, whose lease TTL is a fixed 24 h, ignores this line
+FLANNELD_SUBNET_LEASE_TTL="${leaseTtl}"
+
 # more vxlabd/flanneld flags (agent.options in the lab spec)
 FLANNEL_OPTIONS="${agentOptions}"

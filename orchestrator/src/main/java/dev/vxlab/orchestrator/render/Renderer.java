@@ -1,5 +1,6 @@
 package dev.vxlab.orchestrator.render;
 
+import dev.vxlab.core.text.GoDuration;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import freemarker.cache.ClassTemplateLoader;
 import freemarker.cache.TemplateLoader;
@@ -123,6 +124,7 @@ public final class Renderer {
      *   lab, node        names, for the "Written by vxlab" header of every file
      *   etcdEndpoints    list of URLs (one at least, no commas)   |
      *   etcdPrefix       etcd key prefix                          | sysconfig
+     *   leaseTtl         agent.leaseTtl as a Go duration          |
      *   agentOptions     FLANNEL_OPTIONS, may be empty            |
      *   firewallRules    list of {chain, args}: FirewallRule.forLab, args joined by spaces   direct.xml
      * </pre>
@@ -144,6 +146,7 @@ public final class Renderer {
         }
         model.put("etcdEndpoints", List.copyOf(etcdEndpoints));
         model.put("etcdPrefix", spec.etcd().prefix());
+        model.put("leaseTtl", GoDuration.format(spec.agent().leaseTtl()));
         model.put("agentOptions", spec.agent().options());
 
         if (!BACKENDS.contains(spec.network().backend())) {
