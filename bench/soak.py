@@ -413,8 +413,8 @@ class Soak:
     def etcd_up(self):
         t = self.t()
         r = self.lab.vxlab("up", self.lab.spec, timeout=180)
-        why = re.search(r"etcd[^\n]*", r.stdout)
-        return r.returncode, self.t() - t, (why.group(0).strip() if why else r.stderr.strip()[-160:])
+        why = re.search(r"restarted ([^;()]+), which rejoined", r.stdout)
+        return r.returncode, self.t() - t, (why.group(0) if why else (r.stdout + r.stderr).strip()[-160:])
 
     def fault_etcd_kill(self, f, p, node, peer):
         m = p["member"]
