@@ -20,5 +20,9 @@ ${t.key}="${t.value}"
 </#list>
 </#if>
 
+# the subnet lease's TTL (agent.leaseTtl in the lab spec): vxlabd's --subnet-lease-ttl, which flags in FLANNEL_OPTIONS
+# override; flanneld, whose lease TTL is a fixed 24 h, ignores this line
+FLANNELD_SUBNET_LEASE_TTL="${leaseTtl}"
+
 # more vxlabd/flanneld flags (agent.options in the lab spec)
 FLANNEL_OPTIONS="${agentOptions}"

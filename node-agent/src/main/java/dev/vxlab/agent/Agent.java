@@ -179,7 +179,11 @@ public final class Agent {
                 if (resyncNow) {
                     ensureIptables(rules, net, self.subnet(), iptablesWarned);
                 }
-                nextCheck = clock.instant().plus(CHECK_INTERVAL);
+                if (periodic) {
+                    // only a periodic check sets the next one: a renewal between two (every TTL - margin) must not put
+                    // it off, or every third check, which repairs hand edits, comes later than 3 x CHECK_INTERVAL
+                    nextCheck = clock.instant().plus(CHECK_INTERVAL);
+                }
             } catch (LeaseGoneException e) {
                 Ip4Net old = keeper.held().subnet();
                 if (!keeper.reacquire(e)) {

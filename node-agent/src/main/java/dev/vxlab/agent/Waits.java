@@ -90,7 +90,9 @@ final class Waits {
         lock.lock();
         try {
             while (!stopRequested.get() && !(work != null && work.pending())) {
-                long ms = Duration.between(clock.instant(), until).toMillis();
+                // rounded up: a deadline less than a millisecond away is waited for, not spun on (with a lease TTL
+                // that is not a whole number of milliseconds over 3, renewAt is; a manual clock then never got there)
+                long ms = Duration.between(clock.instant(), until).plusNanos(999_999).toMillis();
                 if (ms <= 0) {
                     break;
                 }

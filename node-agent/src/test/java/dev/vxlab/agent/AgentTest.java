@@ -126,6 +126,37 @@ class AgentTest {
     }
 
     @Test
+    void aRouteDeletedByHandIsBackWithinThreeChecksWhenAShortLeaseIsRenewedBetweenThem() {
+        // a 20 s TTL is renewed every 13.3 s; each renewal used to put the next periodic check off by 10 s, so every
+        // third check (the one that repairs hand edits) came every 40 s, not 30 s (bench/soak.sh found it)
+        config = new ConfigLoader(Map.of(), p -> Optional.empty(), () -> "kube1").load(List.of(
+                "--etcd-endpoints=http://127.0.0.1:2379", "--iface=eth1", "--subnet-lease-ttl=20s",
+                "--subnet-file=" + dir.resolve("subnet.env"), "--docker-opts-file=" + dir.resolve("docker_opts.env"),
+                "--node-id-file=" + dir.resolve("node-id")));
+        agent = new Agent(config, registry, FakeInventory.vagrant(), kernel, new FakeIptables(), time.clock(), time,
+                new SplittableRandom(7), status, new Metrics());
+        long removed = 37; // just after the repair at 36.7 s of the old schedule; the next one was at 76.7 s
+        List<Long> present = new ArrayList<>();
+        time.at(sec(removed), () -> kernel.removeRouteBehindTheAgentsBack(PEER));
+        for (long s = removed + 1; s <= removed + 45; s++) {
+            long at = s;
+            time.at(sec(at), () -> {
+                if (routeTo(PEER).isPresent()) {
+                    present.add(at);
+                }
+            });
+        }
+        time.at(sec(removed + 46), agent::stop);
+
+        agent.run();
+
+        assertFalse(present.isEmpty(), "the route never came back");
+        assertTrue(present.get(0) - removed <= Agent.CHECK_INTERVAL.toSeconds() * Agent.RESYNC_EVERY,
+                "back " + (present.get(0) - removed) + " s after it was deleted");
+        assertTrue(status.health().ok(), status.health().text());
+    }
+
+    @Test
     void anUnreachableEtcdIsAskedAgainAfter1_2_4_8_16_30sByTheClockThenResynced() {
         time.at(sec(15), () -> registry.down(8)); // the check at 20 s and the 7 after it fail
         time.at(sec(200), agent::stop);

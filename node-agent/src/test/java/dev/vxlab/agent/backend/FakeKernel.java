@@ -80,7 +80,7 @@ public final class FakeKernel implements Kernel {
     }
 
     /** Someone ran {@code ip route del} by hand. */
-    void removeRouteBehindTheAgentsBack(Ip4Net dst) {
+    public void removeRouteBehindTheAgentsBack(Ip4Net dst) {
         if (routes.remove(dst) == null) {
             throw new AssertionError("no route to " + dst + " to remove");
         }

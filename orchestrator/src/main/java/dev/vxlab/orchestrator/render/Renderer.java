@@ -1,5 +1,6 @@
 package dev.vxlab.orchestrator.render;
 
+import dev.vxlab.core.text.GoDuration;
 import dev.vxlab.orchestrator.spec.EtcdTls;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import freemarker.cache.ClassTemplateLoader;
@@ -127,6 +128,7 @@ public final class Renderer {
      *   lab, node        names, for the "Written by vxlab" header of every file
      *   etcdEndpoints    list of URLs (one at least, no commas)   |
      *   etcdPrefix       etcd key prefix                          | sysconfig
+     *   leaseTtl         agent.leaseTtl as a Go duration          |
      *   agentOptions     FLANNEL_OPTIONS, may be empty            |
      *   etcdTls          list of {key, value}: FLANNELD_ETCD_*FILE |
      *                    lines, empty with TLS off (EtcdTls)      |
@@ -151,6 +153,7 @@ public final class Renderer {
         }
         model.put("etcdEndpoints", List.copyOf(etcdEndpoints));
         model.put("etcdPrefix", spec.etcd().prefix());
+        model.put("leaseTtl", GoDuration.format(spec.agent().leaseTtl()));
         model.put("agentOptions", spec.agent().options());
         List<Map<String, String>> tls = new ArrayList<>();
         EtcdTls.AgentFiles files = EtcdTls.agentFiles(spec);

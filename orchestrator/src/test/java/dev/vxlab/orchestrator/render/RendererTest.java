@@ -5,6 +5,7 @@ import static dev.vxlab.orchestrator.render.TestLabs.kube1;
 import static dev.vxlab.orchestrator.render.TestLabs.node;
 import static dev.vxlab.orchestrator.render.TestLabs.quickstart;
 import static dev.vxlab.orchestrator.render.TestLabs.withFirewall;
+import static dev.vxlab.orchestrator.render.TestLabs.withLeaseTtl;
 import static dev.vxlab.orchestrator.render.TestLabs.withName;
 import static dev.vxlab.orchestrator.render.TestLabs.withNetwork;
 import static dev.vxlab.orchestrator.render.TestLabs.withOptions;
@@ -29,6 +30,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -138,6 +140,21 @@ class RendererTest {
         assertEquals(List.of(URI.create("http://192.168.56.1:2379")), config.etcdEndpoints());
         assertEquals("/coreos.com/network", config.etcdPrefix());
         assertEquals(List.of("eth1"), config.ifaces());
+        assertEquals(Duration.ofHours(24), config.subnetLeaseTtl());
+    }
+
+    @Test
+    void theSpecsLeaseTtlReachesTheAgentAndAgentOptionsOverrideIt() {
+        // agent.leaseTtl was once only the doctor's: the agents kept flannel's 24 h, whatever the spec said
+        LabSpec spec = withLeaseTtl(quickstart(), Duration.ofSeconds(20));
+        assertEquals(Duration.ofSeconds(20), loadRendered(spec).subnetLeaseTtl());
+        assertEquals(Duration.ofSeconds(90), loadRendered(withOptions(spec, "--iface=eth1 --subnet-lease-ttl=90s")).subnetLeaseTtl());
+    }
+
+    private AgentConfig loadRendered(LabSpec spec) {
+        String sysconfig = content(renderer.render(spec, kube1(), HOST_ETCD), "/etc/sysconfig/flanneld");
+        return new ConfigLoader(Map.of(), path -> path.equals(ConfigLoader.DEFAULT_ENV_FILE) ? Optional.of(sysconfig) : Optional.empty(),
+                () -> "kube1").load(List.of());
     }
 
     @Test
@@ -173,7 +190,7 @@ class RendererTest {
         assertEquals(options, values.get("FLANNEL_OPTIONS"));
         assertEquals(prefix, values.get("FLANNEL_ETCD_PREFIX"));
         assertEquals(String.join(",", endpoints), values.get("FLANNEL_ETCD_ENDPOINTS"));
-        assertEquals(Set.of("FLANNEL_ETCD_ENDPOINTS", "FLANNEL_ETCD_PREFIX", "FLANNEL_OPTIONS"), values.keySet());
+        assertEquals(Set.of("FLANNEL_ETCD_ENDPOINTS", "FLANNEL_ETCD_PREFIX", "FLANNELD_SUBNET_LEASE_TTL", "FLANNEL_OPTIONS"), values.keySet());
         assertEquals(1, sysconfig.lines().filter(l -> l.startsWith("FLANNEL_OPTIONS=")).count());
     }
 

@@ -56,6 +56,11 @@ final class TestLabs {
                 new Agent(options, s.agent().leaseTtl()), s.firewall(), s.vagrant(), s.nodes(), s.source());
     }
 
+    static LabSpec withLeaseTtl(LabSpec s, Duration ttl) {
+        return new LabSpec(s.name(), s.provider(), s.network(), s.underlay(), s.etcd(),
+                new Agent(s.agent().options(), ttl), s.firewall(), s.vagrant(), s.nodes(), s.source());
+    }
+
     static LabSpec withPrefix(LabSpec s, String prefix) {
         Etcd e = s.etcd();
         return new LabSpec(s.name(), s.provider(), s.network(), s.underlay(),
