@@ -103,6 +103,10 @@ class VagrantLabIT {
             assertTrue(up.out().contains("running ./vxlab up --provider vagrant"), up.out());
             assertEquals(1, up.out().split("running ./vxlab up --provider vagrant", -1).length - 1, "vxlab runs once, not per machine:\n" + up.out());
             assertTrue(up.out().contains("all 6 pairs ping"), up.out());
+            // etcd on vt1 is reachable on the underlay: TLS with the lab's CA and a client certificate per machine, by default
+            assertTrue(up.out().contains("process on vt1 at [https://192.168.83.11:2379]") && up.out().contains("TLS, client certificates required"),
+                    up.out());
+            assertFalse(up.out().contains("PRIVATE KEY"), up.out());
             assertTrue(up.out().contains("vt1 host key pinned on first contact: ssh-ed25519"), up.out());
             assertTrue(up.out().contains("java runtime /opt/vxlab/jre"), "the image has no Java; vxlab brings its own:\n" + up.out());
             for (String vt : List.of("vt1", "vt2", "vt3")) {
