@@ -49,7 +49,7 @@ final class NetnsHosts {
         this.stateHome = stateHome;
         this.spec = spec;
         this.state = state;
-        this.provider = new NetnsProvider(spec, state, HOST, s -> { });
+        this.provider = new NetnsProvider(spec, state, HOST, s -> { }).asSeparateHosts();
     }
 
     /** The hosts {@code ips} (name → address) on {@code underlay} (a /24, host at .1), the overlay {@code network}. */

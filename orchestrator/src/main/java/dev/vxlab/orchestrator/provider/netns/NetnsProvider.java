@@ -39,6 +39,7 @@ public final class NetnsProvider implements Machines {
     private final NetnsNames names;
     private final Host host;
     private final Consumer<String> verbose;
+    private boolean shareAgentLib = true;
 
     public NetnsProvider(LabSpec spec, LabState state, Host host, Consumer<String> verbose) {
         this.spec = spec;
@@ -89,7 +90,16 @@ public final class NetnsProvider implements Machines {
     /** Every node of the lab mounts this directory of the lab's state at the agent's lib directory. */
     @Override
     public Path sharedAgentLib() {
-        return state.dir().resolve("shared").resolve("lib");
+        return shareAgentLib ? state.dir().resolve("shared").resolve("lib") : null;
+    }
+
+    /**
+     * Machines that stand for hosts of their own (the ssh provider's test hosts): nothing of vxlab's in them
+     * beforehand, no agent lib shared with this machine. Call before {@link #up}.
+     */
+    public NetnsProvider asSeparateHosts() {
+        shareAgentLib = false;
+        return this;
     }
 
     /** Fails, sending nothing, when the underlay is already routed somewhere that is not this lab's link. */
@@ -273,7 +283,9 @@ public final class NetnsProvider implements Machines {
             for (String d : List.of("etc.upper", "etc.work", "var.upper", "var.work", "opt.upper", "opt.work", "root")) {
                 Files.createDirectories(dir.resolve(d));
             }
-            Files.createDirectories(sharedAgentLib());
+            if (sharedAgentLib() != null) {
+                Files.createDirectories(sharedAgentLib());
+            }
             Path hostKey = dir.resolve("ssh_host_ed25519_key");
             if (!Files.exists(hostKey)) {
                 host.must("generate " + node.name() + "'s host key", "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C",
@@ -304,7 +316,7 @@ public final class NetnsProvider implements Machines {
                     + "mount -t overlay vxlab-opt -o lowerdir=/opt,upperdir=$d/opt.upper,workdir=$d/opt.work /opt; "
                     + "mount -t tmpfs -o mode=755 vxlab-run /run; "
                     // one agent jar for all the lab's nodes, written once by vxlab on this machine (sharedAgentLib)
-                    + "mkdir -p " + Provisioner.AGENT_LIB + " && mount --bind \"$3\" " + Provisioner.AGENT_LIB + "; "
+                    + "if [ -n \"$3\" ]; then mkdir -p " + Provisioner.AGENT_LIB + " && mount --bind \"$3\" " + Provisioner.AGENT_LIB + "; fi; "
                     // the node's own directory where sshd finds it once root's home is covered (the lab state may be in it)
                     + "mkdir -p " + NODE_DIR + "; mount --bind \"$d\" " + NODE_DIR + "; "
                     // root's home of its own, as on a VM: this machine's ~/.bashrc (which bash runs for every command
@@ -317,7 +329,7 @@ public final class NetnsProvider implements Machines {
                     + "echo $$ > " + NODE_DIR + "/sshd.pid; "
                     + "exec /usr/sbin/sshd -D -e -f " + NODE_DIR + "/sshd_config";
             List<String> cmd = List.of("setsid", "ip", "netns", "exec", ns, "unshare", "--mount", "--uts", "--propagation", "private",
-                    "--", "sh", "-c", script, "vxlab-node", node.name(), dir.toString(), sharedAgentLib().toString());
+                    "--", "sh", "-c", script, "vxlab-node", node.name(), dir.toString(), sharedAgentLib() == null ? "" : sharedAgentLib().toString());
             verbose.accept(String.join(" ", cmd));
             long pid = host.spawn(cmd, dir.resolve("sshd.log"));
             state.pid("sshd/" + node.name(), pid);
