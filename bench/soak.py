@@ -295,7 +295,9 @@ class Soak:
             if f is not None:
                 f["samples"] += 1
                 if not ver["green"]:
-                    f["red"] = max(f["red"], len(ver["failed"]) if ver["failed"] is not None else self.pairs())
+                    n = len(ver["failed"]) if ver["failed"] is not None else self.pairs()
+                    if n > f["red"]:
+                        f["red"], f["red_pairs"] = n, ver["failed"] or [ver["error"]]
                 if (f.get("cleared") is not None and "recovered" not in f and inv["t"] >= f["cleared"]
                         and ver["green"] and inv["healthy"]):
                     f["recovered"] = ver["t1"]
@@ -360,7 +362,8 @@ class Soak:
             rec = f"green again {f['recovery']:.1f} s after it was cleared ({f['recovered'] - f['made']:.1f} s after it was made)"
         else:
             rec = f"NOT recovered {RECOVERY_TIMEOUT} s after it was made"
-        red = f"red seen: {f['red']} of {self.pairs()} pairs at worst" if f["red"] else "the matrix stayed green"
+        red = (f"red seen: {f['red']} of {self.pairs()} pairs at worst ({', '.join(map(str, f['red_pairs'][:4]))}"
+               + (", ..." if len(f["red_pairs"]) > 4 else "") + ")") if f["red"] else "the matrix stayed green"
         late = f", {f['late']:.0f} s late (the previous one had not recovered)" if f["late"] > 1 else ""
         self.say(f"fault {f['n']} {f['kind']} {f.get('target', '')}: {f.get('detail', '')}; {rec}; {red}{late}")
 
