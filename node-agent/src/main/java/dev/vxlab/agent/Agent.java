@@ -295,7 +295,7 @@ public final class Agent {
     /** The etcd endpoints' hosts that are IPv4 addresses (a network holding one is shared by the nodes). */
     static List<Ip4> etcdAddresses(AgentConfig config) {
         return config.etcdEndpoints().stream().map(java.net.URI::getHost)
-                .filter(h -> h != null && h.matches("\\d{1,3}(\\.\\d{1,3}){3}")).map(Ip4::parse).toList();
+                .filter(h -> h != null && Ip4.isValid(h)).map(Ip4::parse).toList();
     }
 
     private Optional<Ip4Net> readPreviousSubnet() {

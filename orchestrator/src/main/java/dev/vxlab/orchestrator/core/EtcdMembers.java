@@ -60,7 +60,7 @@ final class EtcdMembers implements AutoCloseable {
         for (Reached r : members) {
             EtcdCluster.Member m = r.member();
             if (r.local() == null) {
-                out.add(new EtcdFacts.Member(m.name(), m.where(), m.clientUrl(), EtcdQuorum.UNREACHABLE, false));
+                out.add(unreachable(m));
                 continue;
             }
             Optional<GatewayCluster.Status> said = gateway.memberStatus(r.local());
@@ -73,8 +73,11 @@ final class EtcdMembers implements AutoCloseable {
 
     /** Every member of {@code spec} as unreachable (vxlab cannot even set up its way to them). */
     static List<EtcdFacts.Member> unreachable(LabSpec spec) {
-        return EtcdCluster.members(spec).stream()
-                .map(m -> new EtcdFacts.Member(m.name(), m.where(), m.clientUrl(), EtcdQuorum.UNREACHABLE, false)).toList();
+        return EtcdCluster.members(spec).stream().map(EtcdMembers::unreachable).toList();
+    }
+
+    private static EtcdFacts.Member unreachable(EtcdCluster.Member m) {
+        return new EtcdFacts.Member(m.name(), m.where(), m.clientUrl(), EtcdQuorum.UNREACHABLE, false);
     }
 
     List<Reached> members() {

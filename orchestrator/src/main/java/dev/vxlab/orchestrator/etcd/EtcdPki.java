@@ -1,6 +1,5 @@
 package dev.vxlab.orchestrator.etcd;
 
-import dev.vxlab.core.etcd.PemTls;
 import dev.vxlab.core.io.AtomicFiles;
 import dev.vxlab.orchestrator.VxlabException;
 import dev.vxlab.orchestrator.render.RenderedFile;
@@ -33,7 +32,6 @@ import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import javax.net.ssl.SSLSocketFactory;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -153,27 +151,31 @@ public final class EtcdPki {
         if (at == null) {
             return files;
         }
-        Path ca;
-        Path cert;
-        Path key;
-        if (EtcdTls.generated(spec)) {
-            EtcdPki pki = new EtcdPki(dir(stateDir), spec.name());
-            ca = pki.cert(EtcdTls.CA_NAME);
-            cert = pki.cert(EtcdTls.nodeName(node));
-            key = pki.key(EtcdTls.nodeName(node));
-        } else {
-            ca = spec.etcd().caFile();
-            cert = spec.etcd().certFile();
-            key = spec.etcd().keyFile();
-        }
+        ClientFiles from = clientFiles(spec, stateDir, EtcdTls.nodeName(node));
         if (at.caFile() != null) {
-            files.add(new RenderedFile(at.caFile(), read(ca), "0644"));
+            files.add(new RenderedFile(at.caFile(), read(from.ca()), "0644"));
         }
         if (at.certFile() != null) {
-            files.add(new RenderedFile(at.certFile(), read(cert), "0644"));
-            files.add(new RenderedFile(at.keyFile(), read(key), "0600"));
+            files.add(new RenderedFile(at.certFile(), read(from.cert()), "0644"));
+            files.add(new RenderedFile(at.keyFile(), read(from.key()), "0600"));
         }
         return files;
+    }
+
+    /** A client's TLS files on this machine: the CA, its certificate and key (any may be null for an external etcd). */
+    public record ClientFiles(Path ca, Path cert, Path key) {
+    }
+
+    /**
+     * Client certificate {@code name}'s files in the lab's state with the lab's CA, when vxlab made the lab's
+     * certificates ({@link EtcdTls#generated}); for an external etcd, whatever the client, the spec's files.
+     */
+    public static ClientFiles clientFiles(LabSpec spec, Path stateDir, String name) {
+        if (!EtcdTls.generated(spec)) {
+            return new ClientFiles(spec.etcd().caFile(), spec.etcd().certFile(), spec.etcd().keyFile());
+        }
+        EtcdPki pki = new EtcdPki(dir(stateDir), spec.name());
+        return new ClientFiles(pki.cert(EtcdTls.CA_NAME), pki.cert(name), pki.key(name));
     }
 
     private static String read(Path file) {
@@ -189,11 +191,6 @@ public final class EtcdPki {
     /** The PEM text of certificate or key file {@code file} (for pushing to a node). */
     public String text(Path file) {
         return read(file);
-    }
-
-    /** TLS as the client certificate {@code name} (vxlab's own: {@link EtcdTls#VXLAB}) with the lab's CA as the only trust. */
-    public SSLSocketFactory client(String name) {
-        return PemTls.socketFactory(cert(EtcdTls.CA_NAME), cert(name), key(name));
     }
 
     /** It is signed by {@code ca}, names exactly the wanted addresses, serves or not as wanted, and is not about to expire. */

@@ -47,19 +47,10 @@ public final class HttpEtcdGateway implements EtcdGateway {
         if (!EtcdTls.on(spec)) {
             return new HttpEtcdGateway();
         }
-        Path ca;
-        Path cert;
-        Path key;
-        if (EtcdTls.generated(spec)) {
-            EtcdPki pki = new EtcdPki(EtcdPki.dir(stateDir), spec.name());
-            ca = pki.cert(EtcdTls.CA_NAME);
-            cert = pki.cert(EtcdTls.VXLAB);
-            key = pki.key(EtcdTls.VXLAB);
-        } else {
-            ca = spec.etcd().caFile();
-            cert = spec.etcd().certFile();
-            key = spec.etcd().keyFile();
-        }
+        EtcdPki.ClientFiles files = EtcdPki.clientFiles(spec, stateDir, EtcdTls.VXLAB);
+        Path ca = files.ca();
+        Path cert = files.cert();
+        Path key = files.key();
         String hint = "curl" + (ca == null ? "" : " --cacert " + ca) + (cert == null ? "" : " --cert " + cert + " --key " + key);
         try {
             return new HttpEtcdGateway(PemTls.socketFactory(ca, cert, key), hint);

@@ -116,7 +116,7 @@ class EtcdPkiTest {
     void theClientTlsOfALabReadsItsOwnFiles() {
         EtcdPki pki = new EtcdPki(EtcdPki.dir(dir), "lab1");
         pki.ensure(List.of(new EtcdTls.Cert(EtcdTls.VXLAB, "vxlab", List.of(), List.of(), false)));
-        pki.client(EtcdTls.VXLAB).getDefaultCipherSuites();
+        dev.vxlab.core.etcd.PemTls.socketFactory(pki.cert("ca"), pki.cert(EtcdTls.VXLAB), pki.key(EtcdTls.VXLAB)).getDefaultCipherSuites();
     }
 
     @Test
