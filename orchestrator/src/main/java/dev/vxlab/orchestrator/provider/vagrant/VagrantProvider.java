@@ -80,7 +80,7 @@ public final class VagrantProvider implements Machines {
         }
         // started by the Vagrantfile's trigger: Vagrant has just brought every machine up (asking again costs seconds)
         boolean fromVagrant = "1".equals(System.getenv("VXLAB_FROM_VAGRANT"));
-        Map<String, String> states = fromVagrant ? Map.of() : VagrantStatus.states(vagrant(List.of("status", "--machine-readable"), 120).out());
+        Map<String, String> states = fromVagrant ? Map.of() : VagrantStatus.states(vagrantQuery(List.of("status", "--machine-readable"), 120).out());
         List<String> missing = fromVagrant ? List.of()
                 : spec.nodes().stream().map(this::machine).filter(n -> !"running".equals(states.get(n))).toList();
         if (!missing.isEmpty()) {
@@ -103,7 +103,7 @@ public final class VagrantProvider implements Machines {
                         Vagrant.hint(r.out()));
             }
         }
-        Host.Result config = vagrant(concat(List.of("ssh-config"), spec.nodes().stream().map(this::machine).toList()), 120);
+        Host.Result config = vagrantQuery(concat(List.of("ssh-config"), spec.nodes().stream().map(this::machine).toList()), 120);
         if (!config.ok()) {
             throw new VxlabException("vagrant ssh-config failed" + (fromVagrant ? " (started by the Vagrantfile's trigger: is every machine up?)" : "")
                     + ":\n    " + config.tail().replace("\n", "\n    "), "vagrant status; then `vagrant up` (or `./vxlab up " + spec.source() + "`)");
@@ -192,6 +192,26 @@ public final class VagrantProvider implements Machines {
         return List.of();
     }
 
+    /**
+     * A Vagrant command that only reads (status, ssh-config), asked again while Vagrant says a machine is locked:
+     * started by the Vagrantfile's trigger, vxlab runs while the {@code vagrant up} that started it still holds
+     * machines' index entries for moments (it updates each machine's state from its parallel threads), and a
+     * read that meets such a moment fails with "because it is locked" although nothing is wrong.
+     */
+    Host.Result vagrantQuery(List<String> args, int timeoutSeconds) {
+        Host.Result r = vagrant(args, timeoutSeconds);
+        for (int attempt = 1; attempt < LOCKED_ATTEMPTS && Vagrant.locked(r.out()); attempt++) {
+            verbose.accept("vagrant " + args.get(0) + ": a machine is locked by another Vagrant process; asking again");
+            host.sleep(LOCKED_PAUSE_MS);
+            r = vagrant(args, timeoutSeconds);
+        }
+        return r;
+    }
+
+    /** How often, and how far apart, a read is asked again while a machine is locked: 30 s in all. */
+    static final int LOCKED_ATTEMPTS = 60;
+    static final long LOCKED_PAUSE_MS = 500;
+
     private Host.Result vagrant(List<String> args, int timeoutSeconds) {
         Map<String, String> env = new java.util.HashMap<>(Map.of("VXLAB_SPEC", spec.source().toAbsolutePath().toString(),
                 "VXLAB_NO_TRIGGER", "1", "VAGRANT_CHECKPOINT_DISABLE", "1"));
@@ -215,6 +235,11 @@ public final class VagrantProvider implements Machines {
     /** What Vagrant's failures mean for a user. */
     static final class Vagrant {
         private Vagrant() {
+        }
+
+        /** Whether Vagrant refused because another Vagrant process holds a machine (MachineLocked). */
+        static boolean locked(String out) {
+            return out.contains("because it is locked");
         }
 
         /** A hint for the errors Vagrant users meet most. */
