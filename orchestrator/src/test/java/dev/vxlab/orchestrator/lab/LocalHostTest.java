@@ -52,4 +52,41 @@ class LocalHostTest {
             parent.destroyForcibly();
         }
     }
+
+    /** spawn: the PID is the command's own, the process is not this JVM's child (no reaper thread to hold its exit), its output is in the log. */
+    @Test
+    void aSpawnedProcessIsTheCommandItselfDetachedFromThisJvm(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        LocalHost host = new LocalHost();
+        Path log = dir.resolve("out.log");
+        Files.writeString(log, "before\n");
+        long pid = host.spawn(List.of("sh", "-c", "echo started; echo oops >&2; exec sleep 30"), log);
+        try {
+            for (int i = 0; i < 200 && !Files.readString(log).contains("oops"); i++) {
+                Thread.sleep(25);
+            }
+            assertTrue(Files.readString(log).startsWith("before\nstarted\n") && Files.readString(log).contains("oops\n"), Files.readString(log));
+            assertTrue(host.alive(pid));
+            for (int i = 0; i < 200 && !host.commandLine(pid).contains("sleep"); i++) {
+                Thread.sleep(25);
+            }
+            assertTrue(host.commandLine(pid).equals(List.of("sleep", "30")), "the PID is the command's: " + host.commandLine(pid));
+            assertFalse(ProcessHandle.current().children().anyMatch(h -> h.pid() == pid), "not this JVM's child");
+            assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("process reaper (pid " + pid + ")")));
+        } finally {
+            host.stopAll(List.of(pid), 5);
+        }
+        assertFalse(host.alive(pid));
+    }
+
+    @Test
+    void aProgramThatIsNotThereIsRefusedBeforeAnythingStarts(@org.junit.jupiter.api.io.TempDir Path dir) {
+        LocalHost host = new LocalHost();
+        dev.vxlab.orchestrator.VxlabException e = org.junit.jupiter.api.Assertions.assertThrows(dev.vxlab.orchestrator.VxlabException.class,
+                () -> host.spawn(List.of("/nonexistent/vxlab-no-such-program"), dir.resolve("out.log")));
+        assertTrue(e.getMessage().contains("cannot start /nonexistent/vxlab-no-such-program"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(dev.vxlab.orchestrator.VxlabException.class,
+                () -> host.spawn(List.of("vxlab-no-such-program-on-path"), dir.resolve("out.log")));
+        assertFalse(Files.exists(dir.resolve("out.log")), "nothing was started");
+        assertTrue(LocalHost.executable("sh") && LocalHost.executable("/bin/sh"));
+    }
 }
