@@ -99,7 +99,8 @@ public final class LabUp {
             // nodes that see one directory of this machine as their lib get the jar written there once, not uploaded each
             boolean jarChanged = machines.sharedAgentLib() != null
                     && AtomicFiles.write(machines.sharedAgentLib().resolve(Path.of(Provisioner.AGENT_JAR).getFileName()), jar, "rw-r--r--");
-            forEachNode(spec, node -> outcome(report, node, prov.agent(shells.get(node.name()), jar, launcher, jarChanged)));
+            byte[] upload = machines.sharedAgentLib() != null ? null : jar;
+            forEachNode(spec, node -> outcome(report, node, prov.agent(shells.get(node.name()), upload, launcher, jarChanged)));
             awaitLeases(spec, shells, prov, report);
 
             return new LabVerify(context).run(spec, shells, report);

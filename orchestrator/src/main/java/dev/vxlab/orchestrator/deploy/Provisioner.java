@@ -182,15 +182,17 @@ public final class Provisioner {
             + "rm -f " + AGENT_PID + "\n"
             + "VXLABD_CDS=off setsid sh -c 'echo $$ > " + AGENT_PID + " && exec " + AGENT_BIN + "' >>" + AGENT_LOG + " 2>&1 </dev/null &\n"
             // done once the pid file names the new agent: what checks it next (up's lease wait, status) must not read none
-            + "i=0; while [ ! -s " + AGENT_PID + " ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done\n"
+            + "i=0; while [ ! -s " + AGENT_PID + " ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i+1)); done\n"
             + "echo \"vxlabd started (pid $!); its log: " + AGENT_LOG + "\"\n";
 
     /**
      * Installs the agent (jar, launcher, restart script) and (re)starts it when anything changed or it is not running;
-     * {@code jarChanged}: the jar was already replaced where the node sees it ({@code Machines.sharedAgentLib}).
+     * {@code jar} null: the node sees the jar where vxlab wrote it on this machine ({@code Machines.sharedAgentLib}),
+     * nothing is uploaded or hashed on the node (19 MB read by sha256sum on every node at once), and {@code jarChanged}
+     * says whether it was replaced there.
      */
     public Outcome agent(RemoteShell sh, byte[] jar, byte[] launcher, boolean jarChanged) {
-        boolean changed = sh.put(AGENT_JAR, jar, "0644") | jarChanged;
+        boolean changed = (jar != null && sh.put(AGENT_JAR, jar, "0644")) | jarChanged;
         changed |= sh.put(AGENT_BIN, launcher, "0755");
         changed |= sh.put(AGENT_RESTART, RESTART_SCRIPT.getBytes(StandardCharsets.UTF_8), "0755");
         boolean systemd = sh.exec("[ -d /run/systemd/system ]").ok();
