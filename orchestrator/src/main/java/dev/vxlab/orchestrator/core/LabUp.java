@@ -16,6 +16,7 @@ import dev.vxlab.orchestrator.render.Renderer;
 import dev.vxlab.orchestrator.spec.EtcdTls;
 import dev.vxlab.orchestrator.spec.LabSpec;
 import dev.vxlab.orchestrator.spec.SpecLoader;
+import dev.vxlab.orchestrator.transport.RemoteShell;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -99,12 +100,46 @@ public final class LabUp {
             // nodes that see one directory of this machine as their lib get the jar written there once, not uploaded each
             boolean jarChanged = machines.sharedAgentLib() != null
                     && AtomicFiles.write(machines.sharedAgentLib().resolve(Path.of(Provisioner.AGENT_JAR).getFileName()), jar, "rw-r--r--");
+            AgentCds cds = machines.sharedAgentLib() == null ? null
+                    : new AgentCds(context.home().resolve("cache").resolve("agent-cds"), machines.sharedAgentLib(), jar, AgentCds.thisMachinesJava());
+            boolean archived = cds != null && cds.prepare(jarChanged);
             byte[] upload = machines.sharedAgentLib() != null ? null : jar;
             forEachNode(spec, node -> outcome(report, node, prov.agent(shells.get(node.name()), upload, launcher, jarChanged)));
             awaitLeases(spec, shells, prov, report);
 
-            return new LabVerify(context).run(spec, shells, report);
+            // no archive for this jar yet: one node makes it while the matrix runs, for every later start on this machine
+            Thread training = cds != null && !archived ? train(cds, shells.get(spec.nodes().get(0).name()), report) : null;
+            try {
+                return new LabVerify(context).run(spec, shells, report);
+            } finally {
+                if (training != null) {
+                    try {
+                        training.join();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
         }
+    }
+
+    /**
+     * The agents' class archive made on a node (its jar's path is theirs), at nice 19, while up goes on; up waits
+     * for it before it returns, so that nothing of it outlives up. A failed training only costs later starts the
+     * archive: it is said, and up goes on.
+     */
+    private static Thread train(AgentCds cds, RemoteShell node, Report report) {
+        Thread t = new Thread(() -> {
+            long start = System.nanoTime();
+            RemoteShell.Result r = node.exec(AgentCds.TRAIN + " 2>&1");
+            if (r.ok() && cds.keep()) {
+                report.line(String.format(java.util.Locale.ROOT, "agent class archive made for later starts (%.1f s)", (System.nanoTime() - start) / 1e9));
+            } else {
+                report.line("agent class archive not made (agents start without it): " + (r.stdout() + r.stderr()).strip());
+            }
+        }, "vxlab-agent-cds");
+        t.start();
+        return t;
     }
 
     /**

@@ -160,7 +160,8 @@ public final class Provisioner {
      * The agent's restart script: systemd's unit where systemd runs the agent, else stop the running one (waiting
      * up to 5 s for it to exit) and, unless asked only to stop ({@code stop}), start a new one in the background, detached from the session, its output
      * appended to the log. Only the agent goes to the background, with no descriptor of the SSH session left open;
-     * no class-data-sharing training run (on a lab machine every node would build its own at once).
+     * the class-data-sharing archive mapped when it is beside the jar (a netns lab's shared lib, made once by vxlab), but
+     * no training run (on a lab machine every node would build its own at once).
      */
     static final String RESTART_SCRIPT = "#!/bin/sh\n"
             + "# vxlabd-restart [stop]: (re)starts vxlab's agent on this node, or only stops it. Installed by vxlab; `vxlab down`"
@@ -180,7 +181,7 @@ public final class Provisioner {
             // a session cut between starting it and `echo $!` (vxlab killed mid-way) leaves no agent that down and the next
             // up cannot see
             + "rm -f " + AGENT_PID + "\n"
-            + "VXLABD_CDS=off setsid sh -c 'echo $$ > " + AGENT_PID + " && exec " + AGENT_BIN + "' >>" + AGENT_LOG + " 2>&1 </dev/null &\n"
+            + "VXLABD_CDS=use setsid sh -c 'echo $$ > " + AGENT_PID + " && exec " + AGENT_BIN + "' >>" + AGENT_LOG + " 2>&1 </dev/null &\n"
             // done once the pid file names the new agent: what checks it next (up's lease wait, status) must not read none
             + "i=0; while [ ! -s " + AGENT_PID + " ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i+1)); done\n"
             + "echo \"vxlabd started (pid $!); its log: " + AGENT_LOG + "\"\n";

@@ -164,6 +164,8 @@ class LabUpIT {
             brokenAndFixedWithOrdinaryCommands(lab, subnets);
         }
 
+        agentsMapTheLabsClassArchive(lab, up.out());
+
         Run again = run("up", spec(specFile));
         assertEquals(0, again.code(), again.out() + again.err());
         assertFalse(again.out().contains(" changed"), "a second up changes nothing:\n" + again.out());
@@ -174,6 +176,28 @@ class LabUpIT {
         assertFalse(Files.exists(state.resolve("labs").resolve(lab)), "lab state removed");
         assertEquals(List.of(), leftovers(before, lab), "down leaves namespaces, links and routes as they were");
         assertEquals("", run0("docker", "ps", "-aq", "--filter", "label=dev.vxlab.lab=" + lab).trim(), "no etcd container left");
+    }
+
+    /**
+     * The agents' class archive (core/AgentCds): the first lab on this machine makes it on a node during up (and its
+     * agents, already started, run without it until restarted), every later lab's agents map it from their start; it
+     * is kept for later labs under the state's cache.
+     */
+    static void agentsMapTheLabsClassArchive(String lab, String upOut) {
+        boolean made = upOut.contains("agent class archive made for later starts");
+        assertTrue(made || !upOut.contains("agent class archive not made"), upOut);
+        try (java.util.stream.Stream<Path> cached = Files.list(state.resolve("cache").resolve("agent-cds"))) {
+            assertEquals(1, cached.filter(f -> f.toString().endsWith(".jsa")).count(), "one archive cached for this jar");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        String maps = "grep -c /opt/vxlab/lib/vxlabd.jsa /proc/$(cat /run/vxlabd.pid)/maps";
+        String check = made
+                ? "/opt/vxlab/bin/vxlabd-restart >/dev/null && for i in $(seq 50); do " + maps + " >/dev/null 2>&1 && break; sleep 0.1; done; " + maps
+                : maps;
+        Run mapped = run("ssh", lab, "kube1", "--", check);
+        assertEquals(0, mapped.code(), "kube1's agent maps the archive: " + mapped.out() + mapped.err());
+        assertTrue(Integer.parseInt(mapped.out().strip()) > 0, mapped.out());
     }
 
     /**
