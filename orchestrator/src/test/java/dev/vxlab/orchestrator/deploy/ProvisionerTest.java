@@ -12,6 +12,7 @@ import dev.vxlab.orchestrator.fake.Specs;
 import dev.vxlab.orchestrator.lab.LabState;
 import dev.vxlab.orchestrator.render.RenderedFile;
 import dev.vxlab.orchestrator.spec.LabSpec;
+import dev.vxlab.orchestrator.transport.RemoteShell;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -199,8 +200,7 @@ class ProvisionerTest {
 
     @Test
     void anAgentThatExitsWithoutALeaseIsReportedWithItsNodeAndItsOwnExplanation() {
-        node.on("cat /run/flannel/subnet.env", FakeShell.fail(""));
-        node.on("kill -0", FakeShell.fail(""));
+        node.on("if [ -s /run/flannel/subnet.env ]", new RemoteShell.Result(Provisioner.AGENT_GONE, "", ""));
         node.on("/ERROR|refusing|hint/", FakeShell.ok("ERROR refusing 10.0.2.15: hint: --iface=eth1\n"));
         VxlabException e = assertThrows(VxlabException.class, () -> new Provisioner(spec()).awaitLease(node, "kube1", 5));
         assertTrue(e.getMessage().startsWith("vxlabd on kube1 exited without a lease:"), e.getMessage());
@@ -211,7 +211,33 @@ class ProvisionerTest {
     @Test
     void theLeaseIsTheSubnetEnvTheAgentWrote() {
         node.file("/run/flannel/subnet.env", "FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=10.244.7.1/24\n");
-        node.on("cat /run/flannel/subnet.env", cmd -> FakeShell.ok(node.file("/run/flannel/subnet.env")));
+        node.on("if [ -s /run/flannel/subnet.env ]", cmd -> FakeShell.ok(node.file("/run/flannel/subnet.env")));
         assertTrue(new Provisioner(spec()).awaitLease(node, "kube1", 5).contains("FLANNEL_SUBNET=10.244.7.1/24"));
+    }
+
+    /** The wait itself, run by a real shell: a file that appears late, an agent that is not running, no lease in time. */
+    @Test
+    void theWaitOnTheNodeSeesTheFileTheAgentAndTheClock(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String env = dir.resolve("subnet.env").toString();
+        String pid = dir.resolve("vxlabd.pid").toString();
+        java.util.function.Function<Long, String> cmd = s -> Provisioner.awaitLeaseCommand(s)
+                .replace(Provisioner.SUBNET_ENV, env).replace(Provisioner.AGENT_PID, pid);
+        // an "agent" that runs: this test's own sleep, its pid in the file
+        Process agent = new ProcessBuilder("sleep", "30").start();
+        try {
+            java.nio.file.Files.writeString(java.nio.file.Path.of(pid), agent.pid() + "\n");
+            Process late = new ProcessBuilder("sh", "-c", "sleep 0.3; printf 'FLANNEL_SUBNET=10.244.9.1/24\\n' > " + env + ".tmp; mv " + env + ".tmp " + env).start();
+            Process wait = new ProcessBuilder("sh", "-c", cmd.apply(5L)).start();
+            assertEquals(0, wait.waitFor());
+            assertEquals("FLANNEL_SUBNET=10.244.9.1/24\n", new String(wait.getInputStream().readAllBytes()));
+            late.waitFor();
+            java.nio.file.Files.delete(java.nio.file.Path.of(env));
+            Process slow = new ProcessBuilder("sh", "-c", cmd.apply(1L)).start();
+            assertEquals(Provisioner.LEASE_LATE, slow.waitFor(), "no lease within the time");
+        } finally {
+            agent.destroyForcibly().waitFor();
+        }
+        Process gone = new ProcessBuilder("sh", "-c", cmd.apply(5L)).start();
+        assertEquals(Provisioner.AGENT_GONE, gone.waitFor(), "the agent's pid runs no more");
     }
 }

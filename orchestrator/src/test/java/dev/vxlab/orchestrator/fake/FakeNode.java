@@ -31,6 +31,10 @@ public final class FakeNode extends FakeShell {
         });
         on("cat /run/flannel/subnet.env", cmd -> agentRunning
                 ? ok("FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=10.244." + index + ".1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=false\n") : fail(""));
+        // the lease wait as it runs on a node (Provisioner.awaitLeaseCommand): the file, else the agent gone
+        on("if [ -s /run/flannel/subnet.env ]", cmd -> agentRunning
+                ? ok("FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=10.244." + index + ".1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=false\n")
+                : new Result(dev.vxlab.orchestrator.deploy.Provisioner.AGENT_GONE, "", ""));
         on("vxtest0", ok("10.244." + index + ".2\n"));
         on("ping -c 2", cmd -> {
             StringBuilder out = new StringBuilder();
