@@ -1,18 +1,16 @@
 package dev.vxlab.orchestrator.core;
 
 import dev.vxlab.core.io.AtomicFiles;
+import dev.vxlab.orchestrator.lab.LocalHost;
+import dev.vxlab.orchestrator.transport.SshjShell;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 
 /**
  * The agents' class-data-sharing archive for nodes that see one lib directory of this machine ({@code
@@ -38,31 +36,27 @@ final class AgentCds {
     AgentCds(Path cache, Path lib, byte[] jar, String java) {
         this.cache = cache;
         this.lib = lib;
-        byte[] sha = sha256(jar);
-        this.key = HexFormat.of().formatHex(sha, 0, 8) + "-" + HexFormat.of().formatHex(sha256(java.getBytes(StandardCharsets.UTF_8)), 0, 4);
+        String sha = SshjShell.sha256(jar);
+        this.key = sha.substring(0, 16) + "-" + SshjShell.sha256(java.getBytes(StandardCharsets.UTF_8)).substring(0, 8);
         this.time = jarTime(sha);
     }
 
-    /** A time within ~3 years after 2020 taken from the jar's hash: the same for the same bytes, in the past. */
-    static FileTime jarTime(byte[] sha) {
-        long seconds = Integer.toUnsignedLong(ByteBuffer.wrap(sha, 0, 4).getInt()) % 100_000_000L;
+    /** A time within ~3 years after 2020 taken from the jar's hex SHA-256: the same for the same bytes, in the past. */
+    static FileTime jarTime(String sha) {
+        long seconds = Long.parseLong(sha.substring(0, 8), 16) % 100_000_000L;
         return FileTime.from(BASE.plusSeconds(seconds));
     }
 
     /** The nodes' Java, as the launcher finds it there: PATH's java, named by its real file, size and time. */
     static String thisMachinesJava() {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-            Path p = Path.of(d.isEmpty() ? "." : d, "java");
-            if (Files.isExecutable(p)) {
-                try {
-                    Path real = p.toRealPath();
-                    return real + " " + Files.size(real) + " " + Files.getLastModifiedTime(real).toMillis();
-                } catch (IOException e) {
-                    return p.toString();
-                }
+        return LocalHost.which("java").map(p -> {
+            try {
+                Path real = p.toRealPath();
+                return real + " " + Files.size(real) + " " + Files.getLastModifiedTime(real).toMillis();
+            } catch (IOException e) {
+                return p.toString();
             }
-        }
-        return "java";
+        }).orElse("java");
     }
 
     Path archive() {
@@ -110,14 +104,6 @@ final class AgentCds {
             return true;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static byte[] sha256(byte[] b) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(b);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -103,7 +103,7 @@ public final class LabUp {
             AgentCds cds = machines.sharedAgentLib() == null ? null
                     : new AgentCds(context.home().resolve("cache").resolve("agent-cds"), machines.sharedAgentLib(), jar, AgentCds.thisMachinesJava());
             boolean archived = cds != null && cds.prepare(jarChanged);
-            byte[] upload = machines.sharedAgentLib() != null ? null : jar;
+            byte[] upload = cds != null ? null : jar;
             forEachNode(spec, node -> outcome(report, node, prov.agent(shells.get(node.name()), upload, launcher, jarChanged)));
             awaitLeases(spec, shells, prov, report);
 

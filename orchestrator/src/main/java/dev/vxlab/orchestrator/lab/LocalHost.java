@@ -74,17 +74,22 @@ public final class LocalHost implements Host {
 
     /** A path that is an executable file, or a name found as one on PATH. */
     static boolean executable(String program) {
+        return which(program).isPresent();
+    }
+
+    /** {@code program} itself when it is a path to an executable file, else the first executable file of that name on PATH. */
+    public static Optional<Path> which(String program) {
         if (program.contains("/")) {
-            return Files.isRegularFile(Path.of(program)) && Files.isExecutable(Path.of(program));
+            Path p = Path.of(program);
+            return Files.isRegularFile(p) && Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
         }
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String d : path.split(":")) {
+        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
             Path p = Path.of(d.isEmpty() ? "." : d, program);
             if (Files.isRegularFile(p) && Files.isExecutable(p)) {
-                return true;
+                return Optional.of(p);
             }
         }
-        return false;
+        return Optional.empty();
     }
 
     @Override

@@ -114,11 +114,6 @@ public final class EtcdCluster {
     }
 
     /**
-     * etcd's flags for {@code m}, the data directory given as {@code dataDir}, and with TLS on ({@link EtcdTls}) its
-     * certificates in {@code pkiDir}. A member on a node also listens on the node's loopback, where vxlab reaches it
-     * through the node's SSH session.
-     */
-    /**
      * A cluster of one member has no peer to hear heartbeats from; its election timeout only sets how long it waits,
      * at every start, before it elects itself: etcd fast-forwards all but one tick of it, then waits a randomized
      * 1 to 11 ticks, 0.1 to 1.1 s with the default 100 ms tick (seen: etcd's step of {@code up} 0.27 to 1.05 s). A
@@ -126,6 +121,11 @@ public final class EtcdCluster {
      */
     static final List<String> SINGLE_MEMBER_TIMING = List.of("--heartbeat-interval", "20", "--election-timeout", "200");
 
+    /**
+     * etcd's flags for {@code m}, the data directory given as {@code dataDir}, and with TLS on ({@link EtcdTls}) its
+     * certificates in {@code pkiDir}. A member on a node also listens on the node's loopback, where vxlab reaches it
+     * through the node's SSH session.
+     */
     public static List<String> flags(LabSpec spec, List<Member> members, Member m, String dataDir, String pkiDir) {
         String listenClients = m.here() ? m.clientUrl() : m.clientUrl() + "," + EtcdTls.scheme(spec) + "://127.0.0.1:2379";
         List<String> flags = new ArrayList<>(List.of("--name", m.name(), "--data-dir", dataDir,

@@ -195,8 +195,9 @@ public final class VagrantProvider implements Machines {
     /**
      * A Vagrant command that only reads (status, ssh-config), asked again while Vagrant says a machine is locked:
      * started by the Vagrantfile's trigger, vxlab runs while the {@code vagrant up} that started it still holds
-     * machines' index entries for moments (it updates each machine's state from its parallel threads), and a
-     * read that meets such a moment fails with "because it is locked" although nothing is wrong.
+     * machines' index entries (it updates each machine's state from its parallel threads), and a read that meets
+     * such a moment fails with "because it is locked" although nothing is wrong. Not a cure for all of it: in CI an
+     * entry stayed locked for the whole 30 s (VagrantLabIT); what holds it that long is not found yet.
      */
     Host.Result vagrantQuery(List<String> args, int timeoutSeconds) {
         Host.Result r = vagrant(args, timeoutSeconds);

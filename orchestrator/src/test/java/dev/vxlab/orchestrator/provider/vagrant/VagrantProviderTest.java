@@ -49,12 +49,16 @@ class VagrantProviderTest {
         return new VagrantProvider(spec(), LabState.load(dir.resolve("labs"), "vt"), dir, host, verbose::add);
     }
 
+    /** This machine, whose {@code vagrant ssh-config} answers by attempt (1, 2, ...), each attempt counted in {@code asked}. */
+    static FakeHost sshConfigAnswering(AtomicInteger asked, java.util.function.IntFunction<Host.Result> answer) {
+        return new FakeHost(new Events()).on("vagrant ssh-config", cmd -> answer.apply(asked.incrementAndGet()));
+    }
+
     @Test
     void aLockedMachineIsAskedAgainUntilVagrantLetsGo() {
-        Events events = new Events();
         AtomicInteger asked = new AtomicInteger();
-        FakeHost host = new FakeHost(events).on("vagrant ssh-config",
-                cmd -> asked.incrementAndGet() <= 2 ? new Host.Result(1, LOCKED) : new Host.Result(0, sshConfig("vt-kube1", "vt-kube2", "vt-kube3")));
+        FakeHost host = sshConfigAnswering(asked,
+                n -> n <= 2 ? new Host.Result(1, LOCKED) : new Host.Result(0, sshConfig("vt-kube1", "vt-kube2", "vt-kube3")));
         List<String> verbose = new ArrayList<>();
         List<String> progress = new ArrayList<>();
         provider(host, verbose).up(progress::add);
@@ -65,12 +69,8 @@ class VagrantProviderTest {
 
     @Test
     void aMachineLockedForGoodFailsWithVagrantsWordsAfterBoundedAttempts() {
-        Events events = new Events();
         AtomicInteger asked = new AtomicInteger();
-        FakeHost host = new FakeHost(events).on("vagrant ssh-config", cmd -> {
-            asked.incrementAndGet();
-            return new Host.Result(1, LOCKED);
-        });
+        FakeHost host = sshConfigAnswering(asked, n -> new Host.Result(1, LOCKED));
         VxlabException e = assertThrows(VxlabException.class, () -> provider(host, new ArrayList<>()).up(l -> { }));
         assertEquals(VagrantProvider.LOCKED_ATTEMPTS, asked.get());
         assertTrue(e.getMessage().contains("vagrant ssh-config failed") && e.getMessage().contains("because it is locked"), e.getMessage());
@@ -78,12 +78,9 @@ class VagrantProviderTest {
 
     @Test
     void anyOtherFailureIsNotAskedAgain() {
-        Events events = new Events();
         AtomicInteger asked = new AtomicInteger();
-        FakeHost host = new FakeHost(events).on("vagrant ssh-config", cmd -> {
-            asked.incrementAndGet();
-            return new Host.Result(1, "The machine with the name 'vt-kube3' was not found configured for\nthis Vagrant environment.");
-        });
+        FakeHost host = sshConfigAnswering(asked,
+                n -> new Host.Result(1, "The machine with the name 'vt-kube3' was not found configured for\nthis Vagrant environment."));
         assertThrows(VxlabException.class, () -> provider(host, new ArrayList<>()).up(l -> { }));
         assertEquals(1, asked.get());
     }
