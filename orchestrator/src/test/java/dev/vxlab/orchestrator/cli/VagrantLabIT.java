@@ -50,8 +50,12 @@ class VagrantLabIT {
         Process p = pb.start();
         p.getOutputStream().close();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            // what was still running says where it hung (a vxlab that a trigger started, the Vagrant it asked...)
+            List<ProcessHandle> left = p.descendants().toList();
+            String tree = left.stream().map(h -> "  " + h.pid() + " " + h.info().commandLine().orElse("?")).collect(java.util.stream.Collectors.joining("\n"));
             p.destroyForcibly();
-            return new Run(-1, Files.readString(log, StandardCharsets.UTF_8) + "\n(timed out)");
+            left.forEach(ProcessHandle::destroyForcibly);
+            return new Run(-1, Files.readString(log, StandardCharsets.UTF_8) + "\n(timed out; still running then:\n" + tree + ")");
         }
         return new Run(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
     }
@@ -102,6 +106,7 @@ class VagrantLabIT {
             assertEquals(0, up.code(), up.out());
             assertTrue(up.out().contains("running ./vxlab up --provider vagrant"), up.out());
             assertEquals(1, up.out().split("running ./vxlab up --provider vagrant", -1).length - 1, "vxlab runs once, not per machine:\n" + up.out());
+            assertFalse(up.out().contains("SSH facts are not at hand"), "the trigger hands vxlab every machine's SSH facts:\n" + up.out());
             assertTrue(up.out().contains("all 6 pairs ping"), up.out());
             // etcd on vt1 is reachable on the underlay: TLS with the lab's CA and a client certificate per machine, by default
             assertTrue(up.out().contains("process on vt1 at [https://192.168.83.11:2379]") && up.out().contains("TLS, client certificates required"),

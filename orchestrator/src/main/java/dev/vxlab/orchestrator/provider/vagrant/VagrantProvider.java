@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * was itself started by the Vagrantfile's trigger (VXLAB_FROM_VAGRANT=1), so the two never loop; the
  * Vagrantfile's own trigger is switched off (VXLAB_NO_TRIGGER=1) when vxlab runs Vagrant. Then one
  * {@code vagrant ssh-config} gives every machine's address, port, user and key (read by {@link SshConfig},
- * kept in the lab's state), and sessions go straight over SSH: a {@code vagrant ssh -c} costs seconds.
+ * kept in the lab's state), and sessions go straight over SSH: a {@code vagrant ssh -c} costs seconds. Started
+ * by the trigger, vxlab takes those facts from the trigger instead (VXLAB_VAGRANT_SSH_CONFIG, same form).
  * Host keys are pinned on first contact under the machine's name in the lab's known_hosts; a changed key
  * is refused. {@code down} is {@code vagrant destroy -f}.
  */
@@ -32,9 +33,16 @@ public final class VagrantProvider implements Machines {
     private final Path dir;
     private final Host host;
     private final Consumer<String> verbose;
+    private final Map<String, String> environment;
 
     /** {@code dir}: where the Vagrantfile is (the repository's top). */
     public VagrantProvider(LabSpec spec, LabState state, Path dir, Host host, Consumer<String> verbose) {
+        this(spec, state, dir, host, verbose, System.getenv());
+    }
+
+    /** {@code environment}: this process's (VXLAB_FROM_VAGRANT, VXLAB_VAGRANT_SSH_CONFIG, VAGRANT_DOTFILE_PATH...). */
+    VagrantProvider(LabSpec spec, LabState state, Path dir, Host host, Consumer<String> verbose, Map<String, String> environment) {
+        this.environment = environment;
         this.spec = spec;
         this.state = state;
         this.dir = dir;
@@ -74,12 +82,12 @@ public final class VagrantProvider implements Machines {
     public void up(Consumer<String> progress) {
         state.put("provider", "vagrant");
         state.put("vagrantDir", dir.toString());
-        String dotfile = System.getenv("VAGRANT_DOTFILE_PATH");
+        String dotfile = environment.get("VAGRANT_DOTFILE_PATH");
         if (dotfile != null && !dotfile.isBlank()) {
             state.put("vagrantDotfilePath", dotfile);
         }
         // started by the Vagrantfile's trigger: Vagrant has just brought every machine up (asking again costs seconds)
-        boolean fromVagrant = "1".equals(System.getenv("VXLAB_FROM_VAGRANT"));
+        boolean fromVagrant = "1".equals(environment.get("VXLAB_FROM_VAGRANT"));
         Map<String, String> states = fromVagrant ? Map.of() : VagrantStatus.states(vagrantQuery(List.of("status", "--machine-readable"), 120).out());
         List<String> missing = fromVagrant ? List.of()
                 : spec.nodes().stream().map(this::machine).filter(n -> !"running".equals(states.get(n))).toList();
@@ -103,12 +111,15 @@ public final class VagrantProvider implements Machines {
                         Vagrant.hint(r.out()));
             }
         }
-        Host.Result config = vagrantQuery(concat(List.of("ssh-config"), spec.nodes().stream().map(this::machine).toList()), 120);
-        if (!config.ok()) {
-            throw new VxlabException("vagrant ssh-config failed" + (fromVagrant ? " (started by the Vagrantfile's trigger: is every machine up?)" : "")
-                    + ":\n    " + config.tail().replace("\n", "\n    "), "vagrant status; then `vagrant up` (or `./vxlab up " + spec.source() + "`)");
+        Map<String, SshConfig.Machine> machines = fromVagrant ? handedSshConfig() : null;
+        if (machines == null) {
+            Host.Result config = vagrantQuery(concat(List.of("ssh-config"), spec.nodes().stream().map(this::machine).toList()), 120);
+            if (!config.ok()) {
+                throw new VxlabException("vagrant ssh-config failed" + (fromVagrant ? " (started by the Vagrantfile's trigger: is every machine up?)" : "")
+                        + ":\n    " + config.tail().replace("\n", "\n    "), "vagrant status; then `vagrant up` (or `./vxlab up " + spec.source() + "`)");
+            }
+            machines = SshConfig.parse(config.out());
         }
-        Map<String, SshConfig.Machine> machines = SshConfig.parse(config.out());
         for (LabSpec.Node node : spec.nodes()) {
             SshConfig.Machine m = machines.get(machine(node));
             if (m == null || m.identityFiles().isEmpty()) {
@@ -121,9 +132,29 @@ public final class VagrantProvider implements Machines {
         }
     }
 
+    /**
+     * The machines' SSH facts the Vagrantfile's trigger handed over (VXLAB_VAGRANT_SSH_CONFIG, in ssh-config's form,
+     * asked of the {@code vagrant up} process's own machines), or null when it handed none or not one for every
+     * node: a {@code vagrant ssh-config} run from inside that {@code vagrant up} has to lock every machine's index
+     * entry, which the running {@code vagrant up} holds at times (in CI for 30 s and more, or until the test gave up).
+     */
+    private Map<String, SshConfig.Machine> handedSshConfig() {
+        String text = environment.get("VXLAB_VAGRANT_SSH_CONFIG");
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        Map<String, SshConfig.Machine> machines = SshConfig.parse(text);
+        if (!machines.keySet().containsAll(spec.nodes().stream().map(this::machine).toList())) {
+            verbose.accept("the Vagrantfile's trigger handed SSH facts for " + machines.keySet() + " only; asking vagrant ssh-config");
+            return null;
+        }
+        verbose.accept("SSH facts of " + machines.keySet() + " from the Vagrantfile's trigger");
+        return machines;
+    }
+
     /** The Vagrant provider `vagrant up` will use: the spec's, else VAGRANT_DEFAULT_PROVIDER, else docker (as the Vagrantfile). */
     String vagrantProvider() {
-        String env = System.getenv("VAGRANT_DEFAULT_PROVIDER");
+        String env = environment.get("VAGRANT_DEFAULT_PROVIDER");
         return spec.vagrant().provider() != null ? spec.vagrant().provider() : env != null && !env.isBlank() ? env : "docker";
     }
 
@@ -197,7 +228,7 @@ public final class VagrantProvider implements Machines {
      * started by the Vagrantfile's trigger, vxlab runs while the {@code vagrant up} that started it still holds
      * machines' index entries (it updates each machine's state from its parallel threads), and a read that meets
      * such a moment fails with "because it is locked" although nothing is wrong. Not a cure for all of it: in CI an
-     * entry stayed locked for the whole 30 s (VagrantLabIT); what holds it that long is not found yet.
+     * entry stayed locked for the whole 30 s (VagrantLabIT), which is why the trigger hands its facts over.
      */
     Host.Result vagrantQuery(List<String> args, int timeoutSeconds) {
         Host.Result r = vagrant(args, timeoutSeconds);

@@ -100,6 +100,53 @@ class VagrantProviderTest {
         assertEquals(3, progress.stream().filter(l -> l.contains(" running (machine vt-kube")).count(), String.join("\n", progress));
     }
 
+    VagrantProvider fromTrigger(Host host, List<String> verbose, String handed) {
+        java.util.Map<String, String> env = new java.util.HashMap<>(java.util.Map.of("VXLAB_FROM_VAGRANT", "1"));
+        if (handed != null) {
+            env.put("VXLAB_VAGRANT_SSH_CONFIG", handed);
+        }
+        return new VagrantProvider(spec(), LabState.load(dir.resolve("labs"), "vt"), dir, host, verbose::add, env);
+    }
+
+    @Test
+    void startedByTheTriggerTheFactsItHandsOverAreUsedAndVagrantIsNotAsked() {
+        Events events = new Events();
+        FakeHost host = new FakeHost(events).on("vagrant", new Host.Result(1, LOCKED));
+        List<String> progress = new ArrayList<>();
+        // as the Vagrantfile writes them: every value quoted, a backslash before a quote or a backslash
+        String handed = "Host vt-kube1\n  HostName \"127.0.0.1\"\n  Port 2201\n  User \"vagrant\"\n  IdentityFile \"/keys/my \\\"lab\\\"/k1\"\n"
+                + "Host vt-kube2\n  HostName \"127.0.0.1\"\n  Port 2202\n  User \"vagrant\"\n  IdentityFile \"/keys/k2\"\n"
+                + "Host vt-kube3\n  HostName \"127.0.0.1\"\n  Port 2203\n  User \"vagrant\"\n  IdentityFile \"/keys/k3\"\n";
+        VagrantProvider provider = fromTrigger(host, new ArrayList<>(), handed);
+        provider.up(progress::add);
+        assertTrue(events.all().stream().noneMatch(l -> l.startsWith("host run vagrant")), "no Vagrant process: " + events.all());
+        assertTrue(progress.contains("kube1 running (machine vt-kube1, ssh vagrant@127.0.0.1:2201)"), String.join("\n", progress));
+        assertEquals("/keys/my \"lab\"/k1", provider.target(spec().nodes().get(0)).identity().toString());
+        assertEquals(2203, provider.target(spec().nodes().get(2)).port());
+    }
+
+    @Test
+    void factsHandedForSomeMachinesOnlyOrNoneAreAskedOfVagrant() {
+        for (String handed : new String[] {sshConfig("vt-kube1", "vt-kube2"), null, ""}) {
+            AtomicInteger asked = new AtomicInteger();
+            FakeHost host = sshConfigAnswering(asked, n -> new Host.Result(0, sshConfig("vt-kube1", "vt-kube2", "vt-kube3")));
+            List<String> progress = new ArrayList<>();
+            fromTrigger(host, new ArrayList<>(), handed).up(progress::add);
+            assertEquals(1, asked.get(), "handed: " + handed);
+            assertEquals(3, progress.stream().filter(l -> l.contains(" running (machine vt-kube")).count(), String.join("\n", progress));
+        }
+    }
+
+    @Test
+    void factsInTheEnvironmentOfAVxlabNotStartedByTheTriggerAreNotTrusted() {
+        AtomicInteger asked = new AtomicInteger();
+        FakeHost host = sshConfigAnswering(asked, n -> new Host.Result(0, sshConfig("vt-kube1", "vt-kube2", "vt-kube3")))
+                .on("vagrant status", new Host.Result(0, "1,vt-kube1,state,running\n1,vt-kube2,state,running\n1,vt-kube3,state,running\n"));
+        new VagrantProvider(spec(), LabState.load(dir.resolve("labs"), "vt"), dir, host, l -> { },
+                java.util.Map.of("VXLAB_VAGRANT_SSH_CONFIG", sshConfig("vt-kube1", "vt-kube2", "vt-kube3").replace("/keys/", "/elsewhere/"))).up(l -> { });
+        assertEquals(1, asked.get());
+    }
+
     @Test
     void lockedIsVagrantsMachineLockedMessageOnly() {
         assertTrue(VagrantProvider.Vagrant.locked(LOCKED));
