@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * as a process (it/process-lab.yaml) — then taken down in another order than they came up. After each down: that
  * lab left nothing of its own (namespaces, root link, routes to its underlay, etcd container, processes, state),
  * and the others still have every object they had and still work (their ping matrix green, the trap still
- * explained by doctor). The labs use the shipped specs, so no other lab of 192.168.56-57.0/24 may be up meanwhile.
+ * explained by doctor). A lab of one of their names under another vxlab home is refused and its down touches
+ * nothing of theirs. The labs use the shipped specs, so no other lab of 192.168.56-57.0/24 may be up meanwhile.
  */
 class ThreeLabsIT {
     static final Map<String, String> LABS = new LinkedHashMap<>();
@@ -103,6 +104,22 @@ class ThreeLabsIT {
             assertTrue(held.get(lab).stream().filter(o -> o.startsWith("netns ")).count() >= 2, lab + ": " + held.get(lab));
             works(lab);
         }
+
+        // a lab of the same name under another vxlab home (another VXLAB_HOME, another user): its up is refused
+        // before it makes anything, and its down removes nothing of the first's
+        StateHome otherHome = StateHome.create("vxlab-it-other-home-");
+        try {
+            LabUpIT.Run twin = run("up", LABS.get("itproc"));
+            assertEquals(1, twin.code(), twin.out() + twin.err());
+            assertTrue(twin.err().contains("the network namespaces of a lab named itproc (vx-itproc-*) are already on this machine, made by the vxlab"
+                    + " state in " + state.resolve("labs").resolve("itproc")), twin.err());
+            assertTrue(twin.err().contains("VXLAB_HOME=" + state + " vxlab down itproc"), twin.err());
+            assertEquals(0, run("down", "itproc").code());
+        } finally {
+            otherHome.restore();
+        }
+        assertEquals(held.get("itproc"), objects("itproc"), "the other home's up and down touched nothing of itproc");
+        works("itproc");
 
         List<String> downOrder = List.of("eth0-trap", "itproc", "quickstart");
         List<String> left = new ArrayList<>(downOrder);

@@ -105,9 +105,19 @@ public final class NetnsProvider implements Machines {
         return this;
     }
 
-    /** Fails, sending nothing, when the underlay is already routed somewhere that is not this lab's link. */
+    /**
+     * Fails, sending nothing, when a lab of this name from another vxlab state holds the namespaces, or when the
+     * underlay is already routed somewhere that is not this lab's link.
+     */
     @Override
     public void preflight() {
+        String foreign = foreignOwner(state, host, names.switchNs());
+        if (foreign != null) {
+            throw new VxlabException("the network namespaces of a lab named " + spec.name() + " (" + names.prefix() + "*) are already on this machine, "
+                    + foreign + ": two labs cannot share them, and this one would take the other's for its own; nothing was changed",
+                    foreign.startsWith(BY_STATE) ? "`VXLAB_HOME=" + otherHome(foreign) + " vxlab down " + spec.name() + "` removes that lab, or give this"
+                            + " one another name: in " + spec.source() : "give this lab another name: in " + spec.source());
+        }
         String link = names.rootLink();
         Host.Result routes = host.run("ip", "-o", "-4", "route", "show", "to", "match", spec.underlay().hostIp().toString());
         for (String line : routes.out().split("\n")) {
@@ -119,6 +129,52 @@ public final class NetnsProvider implements Machines {
                         + "); a lab's host-only network must not overlap a network the machine uses",
                         "choose another underlay.cidr in " + spec.source() + ", or `vxlab down` the lab that uses it");
             }
+        }
+    }
+
+    /**
+     * Whose a lab's namespaces are: the alias of its switch's bridge (br0 in vx-LAB-sw) names the state directory that
+     * made them. Namespace names come from the lab's name alone, so without it two vxlab homes (two VXLAB_HOMEs, two
+     * users) with a lab of one name would each take the other's namespaces for their own: the second {@code up}
+     * adopting them (and their sshds), its {@code down} removing them from under the first.
+     */
+    static String owner(LabState state) {
+        String dir = state.dir().toAbsolutePath().normalize().toString();
+        // an interface alias holds at most 255 bytes
+        return OWNER_PREFIX + (dir.getBytes(StandardCharsets.UTF_8).length <= 240 ? dir : "sha256:" + sha256(dir));
+    }
+
+    static final String OWNER_PREFIX = "vxlab state ";
+    private static final String BY_STATE = "made by the vxlab state in ";
+
+    /**
+     * Null when the lab's switch namespace {@code sw} is not there or is this state's own (its alias is this state's,
+     * or it has none and this state recorded it: made by a vxlab before owners were written); else who made it.
+     */
+    static String foreignOwner(LabState state, Host host, String sw) {
+        if (!host.run("ip", "netns", "exec", sw, "true").ok()) {
+            return null;
+        }
+        Host.Result alias = host.run("ip", "netns", "exec", sw, "cat", "/sys/class/net/br0/ifalias");
+        String found = alias.ok() ? alias.out().trim() : "";
+        if (found.equals(owner(state)) || found.isEmpty() && state.list("namespaces").contains(sw)) {
+            return null;
+        }
+        return found.startsWith(OWNER_PREFIX) ? BY_STATE + found.substring(OWNER_PREFIX.length())
+                : "not made by this vxlab state (" + sw + " records no owner" + (found.isEmpty() ? "" : " of vxlab's: " + found) + ")";
+    }
+
+    /** The VXLAB_HOME of a state directory HOME/labs/NAME named in {@link #foreignOwner}'s answer. */
+    private static String otherHome(String foreign) {
+        Path dir = Path.of(foreign.substring(BY_STATE.length()));
+        return dir.getParent() != null && dir.getParent().getParent() != null ? dir.getParent().getParent().toString() : dir.toString();
+    }
+
+    private static String sha256(String s) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -141,6 +197,7 @@ public final class NetnsProvider implements Machines {
             if (!host.run("ip", "-n", sw, "link", "show", "dev", "br0").ok()) {
                 host.must("create the switch", "ip", "-n", sw, "link", "add", "br0", "type", "bridge");
             }
+            host.must("mark the switch as this lab's", "ip", "-n", sw, "link", "set", "br0", "alias", owner(state));
             host.must("create the switch", "ip", "-n", sw, "link", "set", "br0", "up");
         });
         String link = names.rootLink();
@@ -397,6 +454,17 @@ public final class NetnsProvider implements Machines {
      */
     public static List<Left> down(LabState state, Host host, Consumer<String> verbose) {
         List<String> namespaces = state.list("namespaces");
+        String sw = namespaces.stream().filter(n -> n.startsWith("vx-") && n.endsWith("-sw")).findFirst().orElse(null);
+        String foreign = sw == null ? null : foreignOwner(state, host, sw);
+        if (foreign != null) {
+            // recorded by a vxlab that took another state's namespaces for its own: neither they, nor the processes
+            // and etcd containers it recorded with them, are this lab's to remove
+            verbose.accept("namespaces " + namespaces + " are " + foreign + "; left as they are");
+            Set<String> theirs = Set.of("namespaces", WIRED, "rootLinks", "pids", "etcdContainer", "etcdContainers");
+            state.retain(state.keys().stream().filter(k -> !theirs.contains(k)).toList());
+            return List.of(new Left("lab", "this machine", "its namespaces " + String.join(", ", namespaces) + " are " + foreign,
+                    "down that lab with its own VXLAB_HOME", namespaces, List.of()));
+        }
         List<Long> nodeProcesses = new ArrayList<>();
         for (String ns : namespaces) {
             for (String pid : host.run("ip", "netns", "pids", ns).out().split("\\s+")) {

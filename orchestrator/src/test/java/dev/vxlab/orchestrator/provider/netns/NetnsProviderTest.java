@@ -12,6 +12,7 @@ import dev.vxlab.orchestrator.fake.FakeHost;
 import dev.vxlab.orchestrator.fake.Specs;
 import dev.vxlab.orchestrator.lab.Host;
 import dev.vxlab.orchestrator.lab.LabState;
+import dev.vxlab.orchestrator.provider.Machines;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,16 +34,89 @@ class NetnsProviderTest {
         return new NetnsProvider(Specs.load(dir, "nslab", "netns"), LabState.load(dir.resolve("state"), "nslab"), host, s -> { });
     }
 
+    /** The lab's switch namespace is there, its bridge's alias {@code alias} ("" when it has none). */
+    void switchThere(String alias) {
+        host.on("ip netns exec vx-nslab-sw cat /sys/class/net/br0/ifalias", new Host.Result(0, alias.isEmpty() ? "" : alias + "\n"));
+    }
+
+    void noSwitch() {
+        host.on("ip netns exec vx-nslab-sw true", new Host.Result(1, "Cannot open network namespace \"vx-nslab-sw\": No such file or directory"));
+    }
+
     @Test
     void anUnderlayThatThisMachineAlreadyRoutesIsRefusedAndNothingIsMade() {
+        noSwitch();
         host.on("route show to match 192.168.90.1", new Host.Result(0, "192.168.90.0/24 dev wlan0 proto kernel scope link src 192.168.90.7\n"));
         VxlabException e = assertThrows(VxlabException.class, () -> provider().preflight());
         assertTrue(e.getMessage().startsWith("underlay 192.168.90.0/24 is already routed on this machine (192.168.90.0/24 dev wlan0"), e.getMessage());
-        assertEquals(List.of(), events.all().stream().filter(l -> !l.contains("route show")).toList());
+        assertEquals(List.of(), events.all().stream().filter(l -> !l.contains("route show") && !l.contains("netns exec vx-nslab-sw true")).toList());
+    }
+
+    @Test
+    void theNamespacesOfALabOfTheSameNameFromAnotherStateAreRefusedAndNothingIsMade() {
+        switchThere("vxlab state /home/ann/.vxlab/labs/nslab");
+        VxlabException e = assertThrows(VxlabException.class, () -> provider().preflight());
+        assertTrue(e.getMessage().startsWith("the network namespaces of a lab named nslab (vx-nslab-*) are already on this machine, made by the vxlab"
+                + " state in /home/ann/.vxlab/labs/nslab"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("nothing was changed"), e.getMessage());
+        assertTrue(e.hint().startsWith("`VXLAB_HOME=/home/ann/.vxlab vxlab down nslab` removes that lab"), e.hint());
+        assertEquals(List.of("host run ip netns exec vx-nslab-sw true", "host run ip netns exec vx-nslab-sw cat /sys/class/net/br0/ifalias"), events.all());
+    }
+
+    @Test
+    void aSwitchWithNoOwnerIsThisStatesOnlyWhenItRecordedIt() {
+        switchThere("");
+        VxlabException e = assertThrows(VxlabException.class, () -> provider().preflight());
+        assertTrue(e.getMessage().contains("not made by this vxlab state (vx-nslab-sw records no owner)"), e.getMessage());
+        // made by this state before owners were written: its own
+        LabState.load(dir.resolve("state"), "nslab").add("namespaces", "vx-nslab-sw");
+        provider().preflight();
+    }
+
+    @Test
+    void theLabsOwnSwitchPassesPreflightAndANewSwitchIsMarkedWithItsState() {
+        LabState state = LabState.load(dir.resolve("state"), "nslab");
+        switchThere(NetnsProvider.owner(state));
+        provider().preflight();
+        assertEquals("vxlab state " + dir.resolve("state").toAbsolutePath(), NetnsProvider.owner(state));
+        noSwitch();
+        host.on("ip -n vx-nslab-sw link show dev br0", new Host.Result(1, "Device \"br0\" does not exist."));
+        assertThrows(RuntimeException.class, () -> provider().build(l -> { }), "the fake machine starts no sshd");
+        List<String> e = events.all();
+        int made = e.indexOf("host run ip -n vx-nslab-sw link add br0 type bridge");
+        assertTrue(made >= 0 && e.get(made + 1).equals("host run ip -n vx-nslab-sw link set br0 alias " + NetnsProvider.owner(state)), e.toString());
+    }
+
+    /** A lab's state as up leaves it: the switch and kube1's namespace, the root link, kube1's sshd. */
+    LabState recordedLab() {
+        LabState state = LabState.load(dir.resolve("state"), "nslab");
+        state.add("namespaces", "vx-nslab-sw");
+        state.add("namespaces", "vx-nslab-n-kube1");
+        state.add("rootLinks", "vxh0badf00");
+        state.pid("sshd/kube1", 4101L);
+        return state;
+    }
+
+    @Test
+    void downOfAStateThatTookAnotherStatesNamespacesRemovesNoneOfThemNorTheirProcesses() {
+        LabState state = recordedLab();
+        state.put("etcdContainer", "vxlab-nslab-etcd");
+        switchThere("vxlab state /home/ann/.vxlab/labs/nslab");
+
+        List<Machines.Left> left = NetnsProvider.down(state, host, s -> { });
+
+        assertEquals(List.of("host run ip netns exec vx-nslab-sw true", "host run ip netns exec vx-nslab-sw cat /sys/class/net/br0/ifalias"), events.all());
+        assertEquals(1, left.size());
+        assertTrue(left.get(0).reason().contains("are made by the vxlab state in /home/ann/.vxlab/labs/nslab"), left.get(0).reason());
+        LabState after = LabState.load(dir.resolve("state"), "nslab");
+        assertEquals(List.of(), after.list("namespaces"));
+        assertEquals(0, after.pids().size());
+        assertEquals(null, after.string("etcdContainer"), "nor the etcd container recorded with them");
     }
 
     @Test
     void theLabsOwnRouteAndTheDefaultRoutePassPreflight() {
+        noSwitch();
         String link = new NetnsNames("nslab").rootLink();
         host.on("route show to match", new Host.Result(0, "default via 10.0.0.1 dev eth0\n192.168.90.0/24 dev " + link + " proto kernel\n"));
         provider().preflight();
@@ -58,18 +132,16 @@ class NetnsProviderTest {
 
     @Test
     void downRemovesWhatTheStateRecordedNodesBeforeEtcdAndForgetsIt() {
-        LabState state = LabState.load(dir.resolve("state"), "nslab");
-        state.add("namespaces", "vx-nslab-sw");
-        state.add("namespaces", "vx-nslab-n-kube1");
-        state.add("rootLinks", "vxh0badf00");
-        state.pid("sshd/kube1", 4101L);
+        LabState state = recordedLab();
         state.pid("etcd", 4100L);
         host.on("ip netns pids vx-nslab-n-kube1", new Host.Result(0, "4201\n4202\n"));
+        switchThere(NetnsProvider.owner(state));
 
         NetnsProvider.down(state, host, s -> { });
 
         List<String> e = events.all();
-        assertEquals(List.of("host run ip netns pids vx-nslab-sw", "host run ip netns pids vx-nslab-n-kube1", "host stop [4201, 4202, 4101]",
+        assertEquals(List.of("host run ip netns exec vx-nslab-sw true", "host run ip netns exec vx-nslab-sw cat /sys/class/net/br0/ifalias",
+                "host run ip netns pids vx-nslab-sw", "host run ip netns pids vx-nslab-n-kube1", "host stop [4201, 4202, 4101]",
                 "host stop [4100]", "host run ip netns del vx-nslab-sw", "host run ip netns del vx-nslab-n-kube1",
                 "host run ip link del vxh0badf00"), e);
         LabState after = LabState.load(dir.resolve("state"), "nslab");
