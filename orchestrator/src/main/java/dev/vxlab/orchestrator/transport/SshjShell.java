@@ -38,7 +38,19 @@ public final class SshjShell implements RemoteShell {
     private final String where;
     private final boolean sudo;
     private final String pinned;
-    private final List<ServerSocket> forwards = new CopyOnWriteArrayList<>();
+    private final List<Forward> forwards = new CopyOnWriteArrayList<>();
+
+    /** A forwarded port: its server socket here and the thread that accepts on it. */
+    private record Forward(ServerSocket server, Thread thread) {
+    }
+
+    /** The pause after a forwarded connection failed (the far side refused it), before the next one is accepted. */
+    static final long FORWARD_RETRY_MS = 20;
+
+    /** The name of the thread that serves local port {@code local}, forwarded to {@code host:port} on the node. */
+    public static String forwardThreadName(int local, String host, int port) {
+        return "ssh-forward-" + local + "-" + host + ":" + port;
+    }
     private SFTPClient sftpClient;
 
     /**
@@ -180,21 +192,27 @@ public final class SshjShell implements RemoteShell {
             ServerSocket server = new ServerSocket();
             server.setReuseAddress(true);
             server.bind(new InetSocketAddress("127.0.0.1", 0));
-            forwards.add(server);
             var params = new Parameters("127.0.0.1", server.getLocalPort(), host, port);
             var forwarder = ssh.newLocalPortForwarder(params, server);
             // sshj's listen() ends at the first connection the far side refuses (etcd not up yet): listen again
-            // until the shell closes the server socket
+            // until close(). It does not end when its server socket is closed, only when its thread is interrupted
+            // (sshj 0.40 catches the closed socket's exception and accepts again, at once, for ever): close()
+            // interrupts this thread first, and a failure is followed by a pause, so that nothing here ever spins
             Thread t = new Thread(() -> {
-                while (!server.isClosed()) {
+                while (!server.isClosed() && !Thread.currentThread().isInterrupted()) {
                     try {
                         forwarder.listen();
                     } catch (IOException refusedOrClosed) {
-                        // next connection
+                        try {
+                            Thread.sleep(FORWARD_RETRY_MS);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
                     }
                 }
-            }, "ssh-forward-" + port);
+            }, forwardThreadName(server.getLocalPort(), host, port));
             t.setDaemon(true);
+            forwards.add(new Forward(server, t));
             t.start();
             return server.getLocalPort();
         } catch (IOException e) {
@@ -324,9 +342,10 @@ public final class SshjShell implements RemoteShell {
 
     @Override
     public void close() {
-        for (ServerSocket s : forwards) {
+        for (Forward f : forwards) {
+            f.thread().interrupt();
             try {
-                s.close();
+                f.server().close();
             } catch (IOException ignored) {
                 // closing anyway
             }
