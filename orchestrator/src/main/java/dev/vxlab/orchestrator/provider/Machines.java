@@ -60,6 +60,14 @@ public interface Machines {
         return true;
     }
 
+    /**
+     * True when every machine's hostname is its node's name by construction (the provider sets it, and the spec's
+     * node names are distinct): {@code up} need not ask the machines before it starts anything.
+     */
+    default boolean namesMachinesAfterNodes() {
+        return false;
+    }
+
     /** True when the nodes run this machine's own programs (its /usr): nothing to install on them, Java included. */
     default boolean sharesThisMachinesPrograms() {
         return false;

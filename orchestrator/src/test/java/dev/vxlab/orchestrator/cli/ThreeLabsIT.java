@@ -114,7 +114,15 @@ class ThreeLabsIT {
             assertTrue(twin.err().contains("the network namespaces of a lab named itproc (vx-itproc-*) are already on this machine, made by the vxlab"
                     + " state in " + state.resolve("labs").resolve("itproc")), twin.err());
             assertTrue(twin.err().contains("VXLAB_HOME=" + state + " vxlab down itproc"), twin.err());
-            assertEquals(0, run("down", "itproc").code());
+            assertFalse(Files.exists(otherHome.dir().resolve("labs").resolve("itproc").resolve(LabState.FILE)), "the refused up recorded nothing");
+            // a state in which an earlier vxlab recorded the first one's namespaces and sshds as its own
+            LabState first = LabState.load(state.resolve("labs").resolve("itproc"), "itproc");
+            LabState took = LabState.load(otherHome.dir().resolve("labs").resolve("itproc"), "itproc");
+            took.put("provider", "netns");
+            first.list("namespaces").forEach(ns -> took.add("namespaces", ns));
+            first.pids().forEach(took::pid);
+            LabUpIT.Run down = run("down", "itproc");
+            assertTrue((down.out() + down.err()).contains("made by the vxlab state in " + state.resolve("labs").resolve("itproc")), down.out() + down.err());
         } finally {
             otherHome.restore();
         }

@@ -106,7 +106,8 @@ class VagrantLabIT {
             assertEquals(0, up.code(), up.out());
             assertTrue(up.out().contains("running ./vxlab up --provider vagrant"), up.out());
             assertEquals(1, up.out().split("running ./vxlab up --provider vagrant", -1).length - 1, "vxlab runs once, not per machine:\n" + up.out());
-            assertFalse(up.out().contains("SSH facts are not at hand"), "the trigger hands vxlab every machine's SSH facts:\n" + up.out());
+            assertTrue(up.out().contains("all 3 machines are up (SSH facts handed over)") && !up.out().contains("asking vagrant ssh-config"),
+                    "the trigger hands vxlab every machine's SSH facts, and vxlab takes them:\n" + up.out());
             assertTrue(up.out().contains("all 6 pairs ping"), up.out());
             // etcd on vt1 is reachable on the underlay: TLS with the lab's CA and a client certificate per machine, by default
             assertTrue(up.out().contains("process on vt1 at [https://192.168.83.11:2379]") && up.out().contains("TLS, client certificates required"),

@@ -21,6 +21,7 @@ public final class FakeMachines implements Machines {
     public final Map<String, FakeNode> nodes = new LinkedHashMap<>();
     public boolean owns = true;
     public boolean sharesPrograms;
+    public boolean namedAfterNodes;
     public Ip4 hostAddress = Ip4.parse("192.168.90.1");
     public Runnable atPreflight = () -> { };
     public Runnable atUp = () -> { };
@@ -74,6 +75,11 @@ public final class FakeMachines implements Machines {
     @Override
     public boolean ownsMachines() {
         return owns;
+    }
+
+    @Override
+    public boolean namesMachinesAfterNodes() {
+        return namedAfterNodes;
     }
 
     @Override

@@ -43,6 +43,9 @@ public final class NetnsProvider implements Machines {
     private final Host host;
     private final Consumer<String> verbose;
     private boolean shareAgentLib = true;
+    /** The switch's mark as {@link #preflight} read it (null: no switch), and whether it did. */
+    private String seenMark;
+    private boolean markSeen;
 
     public NetnsProvider(LabSpec spec, LabState state, Host host, Consumer<String> verbose) {
         this.spec = spec;
@@ -84,6 +87,12 @@ public final class NetnsProvider implements Machines {
         return down(state, host, verbose);
     }
 
+    /** A netns node's sshd runs in a UTS namespace of its own whose hostname is the node's name. */
+    @Override
+    public boolean namesMachinesAfterNodes() {
+        return true;
+    }
+
     /** A netns node runs this machine's programs: its /usr is the machine's. */
     @Override
     public boolean sharesThisMachinesPrograms() {
@@ -111,13 +120,9 @@ public final class NetnsProvider implements Machines {
      */
     @Override
     public void preflight() {
-        String foreign = foreignOwner(state, host, names.switchNs());
-        if (foreign != null) {
-            throw new VxlabException("the network namespaces of a lab named " + spec.name() + " (" + names.prefix() + "*) are already on this machine, "
-                    + foreign + ": two labs cannot share them, and this one would take the other's for its own; nothing was changed",
-                    foreign.startsWith(BY_STATE) ? "`VXLAB_HOME=" + otherHome(foreign) + " vxlab down " + spec.name() + "` removes that lab, or give this"
-                            + " one another name: in " + spec.source() : "give this lab another name: in " + spec.source());
-        }
+        seenMark = LabOwner.read(host, names.switchNs());
+        markSeen = true;
+        refuseForeign(seenMark);
         String link = names.rootLink();
         Host.Result routes = host.run("ip", "-o", "-4", "route", "show", "to", "match", spec.underlay().hostIp().toString());
         for (String line : routes.out().split("\n")) {
@@ -132,49 +137,13 @@ public final class NetnsProvider implements Machines {
         }
     }
 
-    /**
-     * Whose a lab's namespaces are: the alias of its switch's bridge (br0 in vx-LAB-sw) names the state directory that
-     * made them. Namespace names come from the lab's name alone, so without it two vxlab homes (two VXLAB_HOMEs, two
-     * users) with a lab of one name would each take the other's namespaces for their own: the second {@code up}
-     * adopting them (and their sshds), its {@code down} removing them from under the first.
-     */
-    static String owner(LabState state) {
-        String dir = state.dir().toAbsolutePath().normalize().toString();
-        // an interface alias holds at most 255 bytes
-        return OWNER_PREFIX + (dir.getBytes(StandardCharsets.UTF_8).length <= 240 ? dir : "sha256:" + sha256(dir));
-    }
-
-    static final String OWNER_PREFIX = "vxlab state ";
-    private static final String BY_STATE = "made by the vxlab state in ";
-
-    /**
-     * Null when the lab's switch namespace {@code sw} is not there or is this state's own (its alias is this state's,
-     * or it has none and this state recorded it: made by a vxlab before owners were written); else who made it.
-     */
-    static String foreignOwner(LabState state, Host host, String sw) {
-        if (!host.run("ip", "netns", "exec", sw, "true").ok()) {
-            return null;
-        }
-        Host.Result alias = host.run("ip", "netns", "exec", sw, "cat", "/sys/class/net/br0/ifalias");
-        String found = alias.ok() ? alias.out().trim() : "";
-        if (found.equals(owner(state)) || found.isEmpty() && state.list("namespaces").contains(sw)) {
-            return null;
-        }
-        return found.startsWith(OWNER_PREFIX) ? BY_STATE + found.substring(OWNER_PREFIX.length())
-                : "not made by this vxlab state (" + sw + " records no owner" + (found.isEmpty() ? "" : " of vxlab's: " + found) + ")";
-    }
-
-    /** The VXLAB_HOME of a state directory HOME/labs/NAME named in {@link #foreignOwner}'s answer. */
-    private static String otherHome(String foreign) {
-        Path dir = Path.of(foreign.substring(BY_STATE.length()));
-        return dir.getParent() != null && dir.getParent().getParent() != null ? dir.getParent().getParent().toString() : dir.toString();
-    }
-
-    private static String sha256(String s) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    /** Fails, having changed nothing, when the switch's mark ({@code alias}, as {@link LabOwner#read} answers) is another state's. */
+    private void refuseForeign(String alias) {
+        String foreign = LabOwner.foreign(state, names.switchNs(), alias);
+        if (foreign != null) {
+            throw new VxlabException("the network namespaces of a lab named " + spec.name() + " (" + names.prefix() + "*) are already on this machine, "
+                    + foreign + ": two labs cannot share them, and this one would take the other's for its own; nothing was changed",
+                    LabOwner.hint(alias, spec.name(), spec.source()));
         }
     }
 
@@ -189,17 +158,30 @@ public final class NetnsProvider implements Machines {
     List<String> build(Consumer<String> progress) {
         ensureKeys();
         String sw = names.switchNs();
-        if (ensureNs(sw)) {
+        // the switch as preflight saw it, or read now (made since by another home's up? refused before it is recorded)
+        String alias = markSeen && seenMark != null ? seenMark : LabOwner.read(host, sw);
+        refuseForeign(alias);
+        boolean made = ensureNs(sw);
+        if (made) {
             // every node's eth1 and the root link end in the switch: a new switch means all of them are wired anew
             state.put(WIRED, null);
+        } else if (alias == null) {
+            // not there when read, there now: made meanwhile, by whom?
+            alias = LabOwner.read(host, sw);
+            refuseForeign(alias);
         }
         wire(sw, () -> {
             if (!host.run("ip", "-n", sw, "link", "show", "dev", "br0").ok()) {
                 host.must("create the switch", "ip", "-n", sw, "link", "add", "br0", "type", "bridge");
             }
-            host.must("mark the switch as this lab's", "ip", "-n", sw, "link", "set", "br0", "alias", owner(state));
             host.must("create the switch", "ip", "-n", sw, "link", "set", "br0", "up");
         });
+        String mark = LabOwner.mark(state);
+        if (made || !mark.equals(alias)) {
+            host.must("mark the switch as this lab's", "ip", "-n", sw, "link", "set", "br0", "alias", mark);
+        }
+        seenMark = mark;
+        markSeen = true;
         String link = names.rootLink();
         if (!host.run("ip", "link", "show", "dev", link).ok()) {
             state.add("rootLinks", link);
@@ -454,13 +436,14 @@ public final class NetnsProvider implements Machines {
      */
     public static List<Left> down(LabState state, Host host, Consumer<String> verbose) {
         List<String> namespaces = state.list("namespaces");
-        String sw = namespaces.stream().filter(n -> n.startsWith("vx-") && n.endsWith("-sw")).findFirst().orElse(null);
-        String foreign = sw == null ? null : foreignOwner(state, host, sw);
+        String lab = state.string("name");
+        String sw = lab == null ? null : new NetnsNames(lab).switchNs();
+        String foreign = sw == null || !namespaces.contains(sw) ? null : LabOwner.foreign(state, sw, LabOwner.read(host, sw));
         if (foreign != null) {
             // recorded by a vxlab that took another state's namespaces for its own: neither they, nor the processes
             // and etcd containers it recorded with them, are this lab's to remove
             verbose.accept("namespaces " + namespaces + " are " + foreign + "; left as they are");
-            Set<String> theirs = Set.of("namespaces", WIRED, "rootLinks", "pids", "etcdContainer", "etcdContainers");
+            Set<String> theirs = Set.of("namespaces", WIRED, "rootLinks", "pids", "etcdContainer", "etcdContainers", LabOwner.KEY);
             state.retain(state.keys().stream().filter(k -> !theirs.contains(k)).toList());
             return List.of(new Left("lab", "this machine", "its namespaces " + String.join(", ", namespaces) + " are " + foreign,
                     "down that lab with its own VXLAB_HOME", namespaces, List.of()));

@@ -111,7 +111,7 @@ public final class VagrantProvider implements Machines {
                         Vagrant.hint(r.out()));
             }
         }
-        Map<String, SshConfig.Machine> machines = fromVagrant ? handedSshConfig() : null;
+        Map<String, SshConfig.Machine> machines = fromVagrant ? handedSshConfig(progress) : null;
         if (machines == null) {
             Host.Result config = vagrantQuery(concat(List.of("ssh-config"), spec.nodes().stream().map(this::machine).toList()), 120);
             if (!config.ok()) {
@@ -138,14 +138,21 @@ public final class VagrantProvider implements Machines {
      * node: a {@code vagrant ssh-config} run from inside that {@code vagrant up} has to lock every machine's index
      * entry, which the running {@code vagrant up} holds at times (in CI for 30 s and more, or until the test gave up).
      */
-    private Map<String, SshConfig.Machine> handedSshConfig() {
+    private Map<String, SshConfig.Machine> handedSshConfig(Consumer<String> progress) {
         String text = environment.get("VXLAB_VAGRANT_SSH_CONFIG");
         if (text == null || text.isBlank()) {
+            progress.accept("asking vagrant ssh-config: the Vagrantfile's trigger handed no SSH facts over");
             return null;
         }
-        Map<String, SshConfig.Machine> machines = SshConfig.parse(text);
+        Map<String, SshConfig.Machine> machines;
+        try {
+            machines = SshConfig.parse(text);
+        } catch (VxlabException e) {
+            progress.accept("asking vagrant ssh-config: the SSH facts the Vagrantfile's trigger handed over do not read (" + e.getMessage() + ")");
+            return null;
+        }
         if (!machines.keySet().containsAll(spec.nodes().stream().map(this::machine).toList())) {
-            verbose.accept("the Vagrantfile's trigger handed SSH facts for " + machines.keySet() + " only; asking vagrant ssh-config");
+            progress.accept("asking vagrant ssh-config: the Vagrantfile's trigger handed SSH facts for " + String.join(", ", machines.keySet()) + " only");
             return null;
         }
         verbose.accept("SSH facts of " + machines.keySet() + " from the Vagrantfile's trigger");

@@ -34,9 +34,10 @@ class NetnsProviderTest {
         return new NetnsProvider(Specs.load(dir, "nslab", "netns"), LabState.load(dir.resolve("state"), "nslab"), host, s -> { });
     }
 
-    /** The lab's switch namespace is there, its bridge's alias {@code alias} ("" when it has none). */
+    /** The lab's switch namespace is there, its bridge's alias {@code alias} ("" when it has none), as `ip -j` prints it. */
     void switchThere(String alias) {
-        host.on("ip netns exec vx-nslab-sw cat /sys/class/net/br0/ifalias", new Host.Result(0, alias.isEmpty() ? "" : alias + "\n"));
+        host.on("ip -j -n vx-nslab-sw link show dev br0", new Host.Result(0, "[{\"ifindex\":2,\"ifname\":\"br0\",\"flags\":[\"UP\"],\"mtu\":1500"
+                + (alias.isEmpty() ? "" : ",\"ifalias\":\"" + alias + "\"") + "}]\n"));
     }
 
     void noSwitch() {
@@ -54,37 +55,76 @@ class NetnsProviderTest {
 
     @Test
     void theNamespacesOfALabOfTheSameNameFromAnotherStateAreRefusedAndNothingIsMade() {
-        switchThere("vxlab state /home/ann/.vxlab/labs/nslab");
+        switchThere("vxlab 0b5e6c1e-2f1d-4c3a-9d2e-7a1b2c3d4e5f /home/ann/.vxlab/labs/nslab");
         VxlabException e = assertThrows(VxlabException.class, () -> provider().preflight());
         assertTrue(e.getMessage().startsWith("the network namespaces of a lab named nslab (vx-nslab-*) are already on this machine, made by the vxlab"
                 + " state in /home/ann/.vxlab/labs/nslab"), e.getMessage());
         assertTrue(e.getMessage().endsWith("nothing was changed"), e.getMessage());
         assertTrue(e.hint().startsWith("`VXLAB_HOME=/home/ann/.vxlab vxlab down nslab` removes that lab"), e.hint());
-        assertEquals(List.of("host run ip netns exec vx-nslab-sw true", "host run ip netns exec vx-nslab-sw cat /sys/class/net/br0/ifalias"), events.all());
+        assertEquals(List.of("host run ip netns exec vx-nslab-sw true", "host run ip -j -n vx-nslab-sw link show dev br0"), events.all());
     }
 
     @Test
     void aSwitchWithNoOwnerIsThisStatesOnlyWhenItRecordedIt() {
         switchThere("");
         VxlabException e = assertThrows(VxlabException.class, () -> provider().preflight());
-        assertTrue(e.getMessage().contains("not made by this vxlab state (vx-nslab-sw records no owner)"), e.getMessage());
+        assertTrue(e.getMessage().contains("not made by this vxlab state (vx-nslab-sw carries no mark of it)"), e.getMessage());
+        assertTrue(e.hint().startsWith("give this one another name: in "), e.hint());
         // made by this state before owners were written: its own
         LabState.load(dir.resolve("state"), "nslab").add("namespaces", "vx-nslab-sw");
         provider().preflight();
     }
 
     @Test
-    void theLabsOwnSwitchPassesPreflightAndANewSwitchIsMarkedWithItsState() {
+    void theMarkIsTheStatesIdAndDirectoryAndTheIdDecides() {
         LabState state = LabState.load(dir.resolve("state"), "nslab");
-        switchThere(NetnsProvider.owner(state));
-        provider().preflight();
-        assertEquals("vxlab state " + dir.resolve("state").toAbsolutePath(), NetnsProvider.owner(state));
+        String mark = LabOwner.mark(state);
+        String id = state.string(LabOwner.KEY);
+        assertEquals("vxlab " + id + " " + dir.resolve("state").toAbsolutePath(), mark);
+        assertEquals(mark, LabOwner.mark(LabState.load(dir.resolve("state"), "nslab")), "the id is kept in the state");
+        // the same state reached by another spelling of its path is still the owner; another id is not, whatever its path
+        assertEquals(null, LabOwner.foreign(state, "vx-nslab-sw", "vxlab " + id + " /elsewhere/labs/nslab"));
+        assertEquals("made by the vxlab state in " + dir.resolve("state").toAbsolutePath(),
+                LabOwner.foreign(state, "vx-nslab-sw", "vxlab 1-other " + dir.resolve("state").toAbsolutePath()));
+        assertEquals("made by another vxlab state (its mark 1-other)", LabOwner.foreign(state, "vx-nslab-sw", "vxlab 1-other"));
+        assertEquals(null, LabOwner.foreign(state, "vx-nslab-sw", null), "no switch: nothing to refuse");
+        // a directory that does not fit in an alias (255 bytes) is left out, the id stays
+        LabState deep = LabState.load(dir.resolve("d".repeat(200)).resolve("e".repeat(60)), "nslab");
+        String deepMark = LabOwner.mark(deep);
+        assertEquals("vxlab " + deep.string(LabOwner.KEY), deepMark);
+        assertEquals("/home/ann/.vxlab", new LabOwner.Mark("x", "/home/ann/.vxlab/labs/nslab").home());
+        assertEquals(null, new LabOwner.Mark("x", "/srv/state/nslab").home());
+    }
+
+    @Test
+    void aNewSwitchIsMarkedWithItsStateAndAnOwnSwitchWithoutAMarkGetsOne() {
+        LabState state = LabState.load(dir.resolve("state"), "nslab");
         noSwitch();
         host.on("ip -n vx-nslab-sw link show dev br0", new Host.Result(1, "Device \"br0\" does not exist."));
-        assertThrows(RuntimeException.class, () -> provider().build(l -> { }), "the fake machine starts no sshd");
+        NetnsProvider fresh = provider();
+        fresh.preflight();
+        assertThrows(RuntimeException.class, () -> fresh.build(l -> { }), "the fake machine starts no sshd");
+        String mark = LabOwner.mark(LabState.load(dir.resolve("state"), "nslab"));
         List<String> e = events.all();
         int made = e.indexOf("host run ip -n vx-nslab-sw link add br0 type bridge");
-        assertTrue(made >= 0 && e.get(made + 1).equals("host run ip -n vx-nslab-sw link set br0 alias " + NetnsProvider.owner(state)), e.toString());
+        int marked = e.indexOf("host run ip -n vx-nslab-sw link set br0 alias " + mark);
+        assertTrue(made >= 0 && marked > made, e.toString());
+
+        // a lab made by a vxlab before marks: its recorded switch, no alias; the next up marks it
+        int before = events.all().size();
+        host.on("ip netns exec vx-nslab-sw true", new Host.Result(0, ""));
+        switchThere("");
+        NetnsProvider again = provider();
+        again.preflight();
+        assertThrows(RuntimeException.class, () -> again.build(l -> { }));
+        assertTrue(events.all().subList(before, events.all().size()).contains("host run ip -n vx-nslab-sw link set br0 alias " + mark), events.all().toString());
+        // marked: a re-run writes nothing more
+        before = events.all().size();
+        switchThere(mark);
+        NetnsProvider third = provider();
+        third.preflight();
+        assertThrows(RuntimeException.class, () -> third.build(l -> { }));
+        assertFalse(events.all().subList(before, events.all().size()).stream().anyMatch(l -> l.contains(" alias ")), events.all().toString());
     }
 
     /** A lab's state as up leaves it: the switch and kube1's namespace, the root link, kube1's sshd. */
@@ -101,11 +141,11 @@ class NetnsProviderTest {
     void downOfAStateThatTookAnotherStatesNamespacesRemovesNoneOfThemNorTheirProcesses() {
         LabState state = recordedLab();
         state.put("etcdContainer", "vxlab-nslab-etcd");
-        switchThere("vxlab state /home/ann/.vxlab/labs/nslab");
+        switchThere("vxlab 0b5e6c1e-2f1d-4c3a-9d2e-7a1b2c3d4e5f /home/ann/.vxlab/labs/nslab");
 
         List<Machines.Left> left = NetnsProvider.down(state, host, s -> { });
 
-        assertEquals(List.of("host run ip netns exec vx-nslab-sw true", "host run ip netns exec vx-nslab-sw cat /sys/class/net/br0/ifalias"), events.all());
+        assertEquals(List.of("host run ip netns exec vx-nslab-sw true", "host run ip -j -n vx-nslab-sw link show dev br0"), events.all());
         assertEquals(1, left.size());
         assertTrue(left.get(0).reason().contains("are made by the vxlab state in /home/ann/.vxlab/labs/nslab"), left.get(0).reason());
         LabState after = LabState.load(dir.resolve("state"), "nslab");
@@ -135,12 +175,12 @@ class NetnsProviderTest {
         LabState state = recordedLab();
         state.pid("etcd", 4100L);
         host.on("ip netns pids vx-nslab-n-kube1", new Host.Result(0, "4201\n4202\n"));
-        switchThere(NetnsProvider.owner(state));
+        switchThere(LabOwner.mark(state));
 
         NetnsProvider.down(state, host, s -> { });
 
         List<String> e = events.all();
-        assertEquals(List.of("host run ip netns exec vx-nslab-sw true", "host run ip netns exec vx-nslab-sw cat /sys/class/net/br0/ifalias",
+        assertEquals(List.of("host run ip netns exec vx-nslab-sw true", "host run ip -j -n vx-nslab-sw link show dev br0",
                 "host run ip netns pids vx-nslab-sw", "host run ip netns pids vx-nslab-n-kube1", "host stop [4201, 4202, 4101]",
                 "host stop [4100]", "host run ip netns del vx-nslab-sw", "host run ip netns del vx-nslab-n-kube1",
                 "host run ip link del vxh0badf00"), e);
@@ -196,6 +236,7 @@ class NetnsProviderTest {
     void anSshdWhosePidWasNotRecordedIsFoundByTheFileItWroteAndNotStartedTwice() throws Exception {
         NetnsNames names = new NetnsNames("nslab");
         LabState state = LabState.load(dir.resolve("state"), "nslab");
+        state.add("namespaces", names.switchNs());
         for (String n : List.of("kube1", "kube2", "kube3")) {
             long pid = host.spawn(List.of("sshd", n), null);
             java.nio.file.Files.createDirectories(dir.resolve("state/nodes/" + n));

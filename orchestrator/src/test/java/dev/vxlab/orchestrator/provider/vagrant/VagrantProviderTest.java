@@ -127,13 +127,14 @@ class VagrantProviderTest {
 
     @Test
     void factsHandedForSomeMachinesOnlyOrNoneAreAskedOfVagrant() {
-        for (String handed : new String[] {sshConfig("vt-kube1", "vt-kube2"), null, ""}) {
+        for (String handed : new String[] {sshConfig("vt-kube1", "vt-kube2"), null, "", "Host vt-kube1\n  HostName \"127.0.0.1\n"}) {
             AtomicInteger asked = new AtomicInteger();
             FakeHost host = sshConfigAnswering(asked, n -> new Host.Result(0, sshConfig("vt-kube1", "vt-kube2", "vt-kube3")));
             List<String> progress = new ArrayList<>();
             fromTrigger(host, new ArrayList<>(), handed).up(progress::add);
             assertEquals(1, asked.get(), "handed: " + handed);
             assertEquals(3, progress.stream().filter(l -> l.contains(" running (machine vt-kube")).count(), String.join("\n", progress));
+            assertTrue(progress.get(0).startsWith("asking vagrant ssh-config: "), String.join("\n", progress));
         }
     }
 
