@@ -61,7 +61,67 @@ public final class LabUp {
         machines.preflight();
         state.put("spec", spec.source().toAbsolutePath().toString());
         machines.up(report::line);
+        // etcd on this machine (or given) needs no node's session: where the machines' hostnames need no asking (they
+        // are the node names) it starts now, beside the sessions' key exchange, and the etcd step waits for what is
+        // left of it; elsewhere machines that share a hostname are refused first, before anything starts
+        EarlyEtcd early = spec.etcd().on().isEmpty() && machines.namesMachinesAfterNodes()
+                ? new EarlyEtcd(() -> startEtcd(spec, Map.of(), machines, state)) : null;
+        try {
+            return afterMachines(spec, state, machines, report, early);
+        } finally {
+            if (early != null) {
+                early.awaitQuietly();
+            }
+        }
+    }
 
+    /** What {@link #startEtcd} gives: where etcd is, and whether the network config was written now. */
+    private record EtcdUp(EtcdPlacement.Placed placed, boolean configWritten) {
+    }
+
+    private EtcdUp startEtcd(LabSpec spec, Map<String, RemoteShell> shells, Machines machines, LabState state) {
+        EtcdPlacement.Placed etcd = context.etcd().start(spec, shells, machines::hostAddress, state);
+        return new EtcdUp(etcd, context.etcd().writeConfig(spec, state, etcd.local()));
+    }
+
+    /** etcd started on a thread of its own; {@link #get} is its result or its failure, as if it ran there. */
+    private static final class EarlyEtcd {
+        private final java.util.concurrent.FutureTask<EtcdUp> task;
+
+        EarlyEtcd(java.util.concurrent.Callable<EtcdUp> start) {
+            task = new java.util.concurrent.FutureTask<>(start);
+            Thread t = new Thread(task, "vxlab-etcd-start");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        EtcdUp get() {
+            try {
+                return task.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new VxlabException("interrupted while etcd started", null, e);
+            }
+        }
+
+        /** Waits for it to end (up returns with nothing of it still running), whatever it ended with. */
+        void awaitQuietly() {
+            try {
+                task.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                // said by get(), or not wanted: an earlier step failed first
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private Verification afterMachines(LabSpec spec, LabState state, Machines machines, Report report, EarlyEtcd early) {
         Renderer renderer = new Renderer();
         Provisioner prov = new Provisioner(spec, machines.ownsMachines() ? null : state);
         byte[] jar = context.artifacts().agentJar();
@@ -82,11 +142,11 @@ public final class LabUp {
             });
 
             report.step("etcd");
-            EtcdPlacement.Placed etcd = context.etcd().start(spec, shells.all(), machines::hostAddress, state);
+            EtcdUp started = early != null ? early.get() : startEtcd(spec, shells.all(), machines, state);
+            EtcdPlacement.Placed etcd = started.placed();
             report.line(etcd.report());
             EtcdTls.notice(spec).ifPresent(report::line);
-            boolean cfg = context.etcd().writeConfig(spec, state, etcd.local());
-            report.line("network config " + spec.etcd().prefix() + "/config " + (cfg ? "written" : "unchanged"));
+            report.line("network config " + spec.etcd().prefix() + "/config " + (started.configWritten() ? "written" : "unchanged"));
 
             report.step("files");
             forEachNode(spec, node -> {

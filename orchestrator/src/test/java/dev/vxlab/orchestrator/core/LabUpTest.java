@@ -173,6 +173,19 @@ class LabUpTest {
     }
 
     @Test
+    void machinesNamedAfterTheirNodesHaveEtcdStartedBesideTheirSessionsAndTheStepsStayInOrder() {
+        fixture();
+        f.machines.namedAfterNodes = true;
+        Verification v = up();
+        assertTrue(v.ok(), v.failed().toString());
+        assertEquals(List.of("machines", "prepare", "etcd", "files", "agents", "verify"), f.report.steps);
+        var e = f.events;
+        assertTrue(e.first("machines up") < e.first("etcd start []"), "started once the machines are up, needing no session: " + e.all());
+        assertTrue(e.first("etcd config") < e.first(" put /etc/"), "the files name etcd: written after it runs");
+        assertTrue(List.copyOf(f.report.lines).stream().anyMatch(l -> l.contains("process on kube1 at [http://192.168.90.11:2379] (fake)")), f.report.lines.toString());
+    }
+
+    @Test
     void machinesThatShareAHostnameAreRefusedBeforeAnythingIsInstalled() {
         fixture();
         f.machines.node("kube1").on("/proc/sys/kernel/hostname", FakeShell.ok("vm\n"));
