@@ -4,7 +4,6 @@ import dev.vxlab.agent.lease.NodeIds;
 import dev.vxlab.core.net.Ip4;
 import dev.vxlab.core.text.GoDuration;
 import dev.vxlab.core.text.ShellWords;
-import java.lang.reflect.Field;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -21,15 +20,14 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine;
-import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.ParameterException;
 
 /**
  * Builds the agent's configuration from three layers, as flanneld on a Fedora-style host sees them:
  * command-line flags, then FLANNELD_* environment variables, then the sysconfig file
  * (FLANNEL_ETCD_ENDPOINTS, FLANNEL_ETCD_PREFIX, FLANNEL_OPTIONS, ...). Each layer is parsed with the same
- * picocli model into an {@link AgentOptions}; a field set in a higher layer wins whole (a repeated --iface
- * on the command line replaces the file's list rather than appending to it). Pure: the environment, the file
+ * flag table ({@link Flags}, not picocli: a start cannot afford its model) into an {@link AgentOptions}; a field
+ * set in a higher layer wins whole (a repeated --iface on the command line replaces the file's list rather than
+ * appending to it). Pure: the environment, the file
  * reader and the hostname are passed in.
  */
 public final class ConfigLoader {
@@ -87,12 +85,14 @@ public final class ConfigLoader {
 
     static AgentOptions parseLayer(List<String> tokens, String source) {
         AgentOptions options = new AgentOptions();
-        CommandLine cl = new CommandLine(options);
-        cl.setOverwrittenOptionsAllowed(true); // as Go's flag package: the last of a repeated flag wins
-        List<String> normalized = tokens.stream().map(ConfigLoader::normalizeDash).toList();
+        List<String> normalized = new ArrayList<>(tokens.size());
+        for (String t : tokens) {
+            normalized.add(normalizeDash(t));
+        }
         try {
-            cl.parseArgs(normalized.toArray(String[]::new));
-        } catch (ParameterException e) {
+            // as Go's flag package: the last of a repeated flag wins
+            Flags.parse(normalized, options);
+        } catch (IllegalArgumentException e) {
             throw new ConfigException("invalid option in " + source + ": " + e.getMessage(), "run vxlabd --help for the list of flags");
         }
         return options;
@@ -108,11 +108,8 @@ public final class ConfigLoader {
 
     private List<String> envTokens() {
         List<String> tokens = new ArrayList<>();
-        for (OptionSpec spec : new CommandLine(new AgentOptions()).getCommandSpec().options()) {
-            String name = spec.longestName();
-            if (!name.startsWith("--") || spec.usageHelp() || spec.versionHelp()) {
-                continue;
-            }
+        for (Flags.Flag flag : Flags.ALL) {
+            String name = flag.name();
             String key = "FLANNELD_" + name.substring(2).toUpperCase(Locale.ROOT).replace('-', '_');
             String value = env.get(key);
             if (value != null && !value.isEmpty()) {
@@ -134,9 +131,9 @@ public final class ConfigLoader {
             tokens.add("--etcd-prefix=" + prefix);
         }
         // FLANNELD_* lines in the file count at the file's precedence (systemd would export them).
-        for (OptionSpec spec : new CommandLine(new AgentOptions()).getCommandSpec().options()) {
-            String name = spec.longestName();
-            String key = "FLANNELD_" + name.replaceFirst("^--?", "").toUpperCase(Locale.ROOT).replace('-', '_');
+        for (Flags.Flag flag : Flags.ALL) {
+            String name = flag.name();
+            String key = "FLANNELD_" + name.substring(2).toUpperCase(Locale.ROOT).replace('-', '_');
             if (name.startsWith("--") && v.containsKey(key) && !v.get(key).isEmpty()) {
                 addTokens(tokens, name, v.get(key));
             }
@@ -166,18 +163,11 @@ public final class ConfigLoader {
     }
 
     private void merge(AgentOptions into, AgentOptions layer, String source) {
-        for (Field f : AgentOptions.class.getDeclaredFields()) {
-            if (f.getAnnotation(CommandLine.Option.class) == null) {
-                continue;
-            }
-            try {
-                Object value = f.get(layer);
-                if (value != null) {
-                    f.set(into, value);
-                    origins.put(f.getName(), source);
-                }
-            } catch (IllegalAccessException e) {
-                throw new IllegalStateException(e);
+        for (Flags.Flag flag : Flags.ALL) {
+            Object value = Flags.get(layer, flag);
+            if (value != null) {
+                Flags.set(into, flag, value);
+                origins.put(flag.field(), source);
             }
         }
     }
