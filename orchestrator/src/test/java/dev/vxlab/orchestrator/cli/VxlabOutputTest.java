@@ -89,9 +89,20 @@ class VxlabOutputTest {
     }
 
     @Test
+    void aNamedVerbGetsOnlyItsOwnModelAndAnythingElseEveryVerb() {
+        assertEquals(java.util.Set.of("status"), Vxlab.commandLine("status").getSubcommands().keySet());
+        for (String notAVerb : new String[] {"--help", "stauts", "--version", null}) {
+            assertEquals(List.copyOf(Vxlab.VERBS.keySet()), List.copyOf(Vxlab.commandLine(notAVerb).getSubcommands().keySet()), String.valueOf(notAVerb));
+        }
+        for (Map.Entry<String, CommandLine> e : Vxlab.commandLine(null).getSubcommands().entrySet()) {
+            assertEquals(e.getKey(), e.getValue().getCommandName(), "a verb is added under its own @Command name");
+        }
+    }
+
+    @Test
     void everyCommandsSummaryIsAWholeSentenceThatTheHelpPrintsWhole() {
         StringWriter help = new StringWriter();
-        CommandLine top = new CommandLine(new Vxlab());
+        CommandLine top = Vxlab.commandLine(null);
         top.usage(new PrintWriter(help));
         String flat = help.toString().replaceAll("\\s+", " ");
         for (Map.Entry<String, CommandLine> e : top.getSubcommands().entrySet()) {
