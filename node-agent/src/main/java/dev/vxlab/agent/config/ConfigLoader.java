@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -27,8 +26,7 @@ import picocli.CommandLine;
  * (FLANNEL_ETCD_ENDPOINTS, FLANNEL_ETCD_PREFIX, FLANNEL_OPTIONS, ...). Each layer is parsed with the same
  * flag table ({@link Flags}, not picocli: a start cannot afford its model) into an {@link AgentOptions}; a field
  * set in a higher layer wins whole (a repeated --iface on the command line replaces the file's list rather than
- * appending to it). Pure: the environment, the file
- * reader and the hostname are passed in.
+ * appending to it). Pure: the environment, the file reader and the hostname are passed in.
  */
 public final class ConfigLoader {
     public static final Path DEFAULT_ENV_FILE = Path.of("/etc/sysconfig/flanneld");
@@ -109,11 +107,9 @@ public final class ConfigLoader {
     private List<String> envTokens() {
         List<String> tokens = new ArrayList<>();
         for (Flags.Flag flag : Flags.ALL) {
-            String name = flag.name();
-            String key = "FLANNELD_" + name.substring(2).toUpperCase(Locale.ROOT).replace('-', '_');
-            String value = env.get(key);
+            String value = env.get(flag.envKey());
             if (value != null && !value.isEmpty()) {
-                addTokens(tokens, name, value);
+                addTokens(tokens, flag.name(), value);
             }
         }
         return tokens;
@@ -132,10 +128,9 @@ public final class ConfigLoader {
         }
         // FLANNELD_* lines in the file count at the file's precedence (systemd would export them).
         for (Flags.Flag flag : Flags.ALL) {
-            String name = flag.name();
-            String key = "FLANNELD_" + name.substring(2).toUpperCase(Locale.ROOT).replace('-', '_');
-            if (name.startsWith("--") && v.containsKey(key) && !v.get(key).isEmpty()) {
-                addTokens(tokens, name, v.get(key));
+            String value = v.get(flag.envKey());
+            if (value != null && !value.isEmpty()) {
+                addTokens(tokens, flag.name(), value);
             }
         }
         String options = v.get("FLANNEL_OPTIONS");

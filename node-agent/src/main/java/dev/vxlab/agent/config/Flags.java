@@ -22,6 +22,10 @@ final class Flags {
 
     /** {@code name}: the longest name, as picocli's {@code longestName()}; {@code field}: the AgentOptions field. */
     record Flag(String name, String field, Kind kind) {
+        /** The FLANNELD_* variable that sets it (--iface-regex: FLANNELD_IFACE_REGEX). */
+        String envKey() {
+            return "FLANNELD_" + name.substring(2).toUpperCase(Locale.ROOT).replace('-', '_');
+        }
     }
 
     /** In AgentOptions' order (the order FLANNELD_* variables are read in). */

@@ -22,7 +22,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
 
 /**
@@ -86,10 +89,10 @@ public final class LabUp {
 
     /** etcd started on a thread of its own; {@link #get} is its result or its failure, as if it ran there. */
     private static final class EarlyEtcd {
-        private final java.util.concurrent.FutureTask<EtcdUp> task;
+        private final FutureTask<EtcdUp> task;
 
-        EarlyEtcd(java.util.concurrent.Callable<EtcdUp> start) {
-            task = new java.util.concurrent.FutureTask<>(start);
+        EarlyEtcd(Callable<EtcdUp> start) {
+            task = new FutureTask<>(start);
             Thread t = new Thread(task, "vxlab-etcd-start");
             t.setDaemon(true);
             t.start();
@@ -98,7 +101,7 @@ public final class LabUp {
         EtcdUp get() {
             try {
                 return task.get();
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 if (e.getCause() instanceof RuntimeException r) {
                     throw r;
                 }
@@ -113,7 +116,7 @@ public final class LabUp {
         void awaitQuietly() {
             try {
                 task.get();
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 // said by get(), or not wanted: an earlier step failed first
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

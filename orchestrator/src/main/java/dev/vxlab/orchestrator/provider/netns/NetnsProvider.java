@@ -43,9 +43,8 @@ public final class NetnsProvider implements Machines {
     private final Host host;
     private final Consumer<String> verbose;
     private boolean shareAgentLib = true;
-    /** The switch's mark as {@link #preflight} read it (null: no switch), and whether it did. */
+    /** The switch's mark as {@link #preflight} (or the last build) read it; null: no switch then, or not read. */
     private String seenMark;
-    private boolean markSeen;
 
     public NetnsProvider(LabSpec spec, LabState state, Host host, Consumer<String> verbose) {
         this.spec = spec;
@@ -121,7 +120,6 @@ public final class NetnsProvider implements Machines {
     @Override
     public void preflight() {
         seenMark = LabOwner.read(host, names.switchNs());
-        markSeen = true;
         refuseForeign(seenMark);
         String link = names.rootLink();
         Host.Result routes = host.run("ip", "-o", "-4", "route", "show", "to", "match", spec.underlay().hostIp().toString());
@@ -159,7 +157,7 @@ public final class NetnsProvider implements Machines {
         ensureKeys();
         String sw = names.switchNs();
         // the switch as preflight saw it, or read now (made since by another home's up? refused before it is recorded)
-        String alias = markSeen && seenMark != null ? seenMark : LabOwner.read(host, sw);
+        String alias = seenMark != null ? seenMark : LabOwner.read(host, sw);
         refuseForeign(alias);
         boolean made = ensureNs(sw);
         if (made) {
@@ -181,7 +179,6 @@ public final class NetnsProvider implements Machines {
             host.must("mark the switch as this lab's", "ip", "-n", sw, "link", "set", "br0", "alias", mark);
         }
         seenMark = mark;
-        markSeen = true;
         String link = names.rootLink();
         if (!host.run("ip", "link", "show", "dev", link).ok()) {
             state.add("rootLinks", link);
